@@ -1,0 +1,25 @@
+import { HttpPlatformModule, PlatformModule, type PlatformOptions } from '@app/platform';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { WorkerModule } from '../../worker/src/worker.module';
+
+export interface ApiModuleOptions extends PlatformOptions {
+  /** Development: run the worker's projections and schedulers in the same process. */
+  withWorker?: boolean;
+  /** Extra modules (tests add probe routes). */
+  extraModules?: Type[];
+}
+
+@Module({})
+export class ApiModule {
+  static forRoot(options: ApiModuleOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        PlatformModule.forRoot(options),
+        HttpPlatformModule,
+        ...(options.withWorker ? [WorkerModule] : []),
+        ...(options.extraModules ?? []),
+      ],
+    };
+  }
+}

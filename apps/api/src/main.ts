@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { runHost } from '@app/platform';
+import { Logger } from 'nestjs-pino';
+import { MIGRATIONS } from '../../migrations';
+import { createApiApp } from './api.app';
+
+const withWorker = process.argv.includes('--with-worker');
+
+void runHost(withWorker ? 'api+worker' : 'api', async ({ config, databaseUrl }) => {
+  const app = await createApiApp({
+    config,
+    database: { url: databaseUrl, migrations: MIGRATIONS, applicationName: 'campaign-ledger-api' },
+    withWorker,
+  });
+  await app.listen(config.PORT);
+  app.get(Logger).log(`listening on http://localhost:${config.PORT} (docs at /docs)${withWorker ? ' with the worker in-process' : ''}`);
+  return app;
+});

@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { PlatformModule, runHost } from '@app/platform';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { MIGRATIONS } from '../../migrations';
+import { WorkerModule } from './worker.module';
+
+void runHost('worker', async ({ config, databaseUrl }) => {
+  @Module({
+    imports: [PlatformModule.forRoot({ config, database: { url: databaseUrl, migrations: MIGRATIONS, applicationName: 'campaign-ledger-worker' } }), WorkerModule],
+  })
+  class WorkerHostModule {}
+
+  const app = await NestFactory.createApplicationContext(WorkerHostModule, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  await app.init();
+  app.get(Logger).log('worker started');
+  return app;
+});

@@ -1,0 +1,34 @@
+export { AppConfig, ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig, type NodeEnv } from './config/app-config';
+export { AppConfigModule } from './config/config.module';
+export { HttpPlatformModule, PlatformModule, type PlatformOptions } from './platform.module';
+
+export { type DatabaseSettings, type MigrationList, dataSourceOptions, MIGRATIONS_TABLE, openDatabase, runMigrations } from './database/data-source';
+export { assertTraversableByPostgres, type EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
+export { PLATFORM_SCHEMAS, platformMigrations } from './database/migrations';
+
+export { CurrentPrincipal, Public, Roles } from './auth/auth.decorators';
+export { assertControllerScope } from './auth/controller-scope';
+export { InvalidTokenError, JwtVerifier } from './auth/jwt-verifier';
+export { ALL_CONTROLLERS, coversController, hasAnyRole, type Principal, type Role, ROLES } from './auth/principal';
+export { issueToken, type TokenRequest } from './auth/token-issuer';
+
+export {
+  type FieldError,
+  ForbiddenProblem,
+  PROBLEM_CONTENT_TYPE,
+  type ProblemDetails,
+  ProblemException,
+  problemType,
+  UnauthorizedProblem,
+  ValidationProblem,
+} from './http/problem';
+export { ProblemDetailsFilter } from './http/problem-details.filter';
+export { createValidationPipe, flattenValidationErrors } from './http/validation';
+
+export { loggerOptions } from './logging/logging.module';
+export { PERSONAL_KEYS, REDACTED, redactPersonal } from './logging/redaction';
+export { serializeError, serializeRequest, urlWithoutQueryValues } from './logging/log-serializers';
+export { MetricsRegistry } from './metrics/http-metrics';
+
+export { BODY_LIMIT, configureHttpApp } from './bootstrap/configure-http-app';
+export { type HostContext, type RunningHost, runHost } from './bootstrap/host';
