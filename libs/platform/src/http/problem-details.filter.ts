@@ -49,10 +49,13 @@ function statusOf(exception: unknown): number | undefined {
 }
 
 function detailFor(exception: unknown, status: number): string {
-  const kind = (exception as { type?: unknown }).type;
-  if (kind === 'entity.parse.failed') return 'The request body is not valid JSON.';
+  // The Express adapter wraps body-parser errors; their kind is on the cause.
+  const cause = (exception as { cause?: unknown }).cause ?? exception;
+  const kind = (cause as { type?: unknown } | null)?.type;
+  if (kind === 'entity.parse.failed' || cause instanceof SyntaxError) return 'The request body is not valid JSON.';
   if (kind === 'entity.too.large') return 'The request body is too large.';
   if (kind === 'encoding.unsupported' || kind === 'charset.unsupported') return 'The request body encoding is not supported.';
+  if (cause instanceof URIError) return 'The request path is not validly percent-encoded.';
   switch (status) {
     case 404:
       return 'No such resource or route.';

@@ -2,22 +2,26 @@ import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { type FieldError, ValidationProblem } from './problem';
 
 /** Flattens class-validator's tree into `customers[3].email`-style field paths. */
-export function flattenValidationErrors(errors: ValidationError[], parentPath = '', parentIsArray = false): FieldError[] {
+export function flattenValidationErrors(errors: ValidationError[], parentPath = ''): FieldError[] {
   return errors.flatMap((error) => {
+    // Values are withheld from the errors, so an array element is told by its numeric property.
     const path = !parentPath
       ? error.property
-      : parentIsArray && /^\d+$/.test(error.property)
+      : /^\d+$/.test(error.property)
         ? `${parentPath}[${error.property}]`
         : `${parentPath}.${error.property}`;
     const own = Object.values(error.constraints ?? {}).map((message) => ({ field: path, message: describe(path, error.property, message) }));
-    const nested = flattenValidationErrors(error.children ?? [], path, Array.isArray(error.value));
-    return [...own, ...nested];
+    return [...own, ...flattenValidationErrors(error.children ?? [], path)];
   });
 }
 
-// class-validator words messages as "<property> must ..."; name the full path instead.
+// class-validator words messages as "<property> must ..." (its own dotted path for nested ones)
+// or "property <name> should not exist"; name the field by its full path instead.
 function describe(path: string, property: string, message: string): string {
-  return message.startsWith(`${property} `) ? `${path} ${message.slice(property.length + 1)}` : message;
+  const unknown = /^property (\S+) should not exist$/.exec(message);
+  if (unknown) return `${path} should not exist`;
+  const subject = message.split(' ')[0] ?? '';
+  return subject === property || subject.endsWith(`.${property}`) ? `${path}${message.slice(subject.length)}` : message;
 }
 
 /** Unknown properties are refused, types are converted, and nothing of the value reaches the message. */

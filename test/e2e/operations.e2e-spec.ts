@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { validate } from '@readme/openapi-parser';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+describe('operations routes', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('GET /health answers 200 when the database answers, without a token', async () => {
+    const response = await t.http.get('/health').expect(200);
+    expect(response.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+  });
+
+  it('GET /metrics exposes default metrics and the HTTP request histogram by route template', async () => {
+    await t.http.get('/health').expect(200);
+    const response = await t.http.get('/metrics').expect(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain/);
+    expect(response.text).toContain('# TYPE http_request_duration_seconds histogram');
+    expect(response.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/health",status_code="200"\} [1-9]/);
+    expect(response.text).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('GET /docs-json is a valid OpenAPI 3 document and /docs serves the UI', async () => {
+    const response = await t.http.get('/docs-json').expect(200);
+    expect(response.body.openapi).toMatch(/^3\./);
+    const result = await validate(structuredClone(response.body));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(response.body.paths).toHaveProperty('/health');
+    const ui = await t.http.get('/docs').expect(200);
+    expect(ui.text).toContain('swagger-ui');
+  });
+
+  it('unknown routes answer 404 as problem+json', async () => {
+    const response = await t.http.get('/v1/no-such-route?email=someone@example.com').expect(404);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ status: 404, title: 'Not Found' });
+    expect(JSON.stringify(response.body)).not.toContain('someone@example.com');
+  });
+});
