@@ -100,7 +100,10 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   const config = plainToInstance(AppConfig, raw);
   const [first] = validateSync(config, { skipMissingProperties: false });
   if (first) {
-    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    const constraints = first.constraints ?? {};
+    // Say what kind of value is wanted before any range it breaks.
+    const kind = ['isInt', 'isIn', 'matches', 'isString'].find((name) => name in constraints);
+    const reason = (kind ? constraints[kind] : Object.values(constraints)[0]) ?? 'is invalid';
     const shown = /SECRET|KEY/.test(first.property) ? '' : ` (got "${String(first.value)}")`;
     throw new ConfigError(`${first.property} ${reason.replace(new RegExp(`^${first.property}\\s*`), '')}${shown}`);
   }

