@@ -1,4 +1,9 @@
+import { cryptoEntities, cryptoMigrations } from '@app/crypto-shredding';
+import { eventStoreMigrations } from '@app/event-store';
 import { type MigrationList, platformMigrations } from '@app/platform';
 
 /** Every lib's migrations, in the order they apply. */
-export const MIGRATIONS: MigrationList = [...platformMigrations];
+export const MIGRATIONS: MigrationList = [...platformMigrations, ...cryptoMigrations, ...eventStoreMigrations];
+
+/** Every lib's TypeORM entities. */
+export const ENTITIES = [...cryptoEntities];

@@ -1,9 +1,12 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { type AppConfig, loadConfig } from '@app/platform';
 import type { INestApplication, Type } from '@nestjs/common';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/api.app';
-import { MIGRATIONS } from '../../apps/migrations';
+import { ENTITIES, MIGRATIONS } from '../../apps/migrations';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const TEST_JWT_SECRET = 'test-secret-for-the-e2e-suite-0123456789';
@@ -20,7 +23,10 @@ export interface TestApp {
 
 /** The real API app on its own database, listening on an ephemeral port, with the log captured. */
 export async function startTestApp(options: { env?: Record<string, string>; extraModules?: Type[] } = {}): Promise<TestApp> {
-  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'info', ...options.env });
+  // Each app gets its own DATA_DIR, so its development keyring and erasure ledger are its own.
+  const dataDir = await mkdtemp(join(tmpdir(), 'campaign-ledger-app-'));
+  await chmod(dataDir, 0o700);
+  const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'info', DATA_DIR: dataDir, ...options.env });
   const database = await createTestDatabase();
   const logLines: string[] = [];
   const logDestination = new Writable({
@@ -31,7 +37,7 @@ export async function startTestApp(options: { env?: Record<string, string>; extr
   });
   const app = await createApiApp({
     config,
-    database: { url: database.url, migrations: MIGRATIONS, poolSize: 4 },
+    database: { url: database.url, migrations: MIGRATIONS, entities: ENTITIES, poolSize: 4 },
     logDestination,
     extraModules: options.extraModules,
   });
@@ -45,6 +51,7 @@ export async function startTestApp(options: { env?: Record<string, string>; extr
     close: async () => {
       await app.close();
       await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

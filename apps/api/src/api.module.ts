@@ -1,3 +1,4 @@
+import { CryptoShreddingModule, cryptoShreddingOptions } from '@app/crypto-shredding';
 import { HttpPlatformModule, PlatformModule, type PlatformOptions } from '@app/platform';
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { WorkerModule } from '../../worker/src/worker.module';
@@ -16,6 +17,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         PlatformModule.forRoot(options),
+        CryptoShreddingModule.forRoot(cryptoShreddingOptions(options.config)),
         HttpPlatformModule,
         ...(options.withWorker ? [WorkerModule] : []),
         ...(options.extraModules ?? []),

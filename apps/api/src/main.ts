@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { runHost } from '@app/platform';
 import { Logger } from 'nestjs-pino';
-import { MIGRATIONS } from '../../migrations';
+import { ENTITIES, MIGRATIONS } from '../../migrations';
 import { createApiApp } from './api.app';
 
 const withWorker = process.argv.includes('--with-worker');
@@ -9,7 +9,7 @@ const withWorker = process.argv.includes('--with-worker');
 void runHost(withWorker ? 'api+worker' : 'api', async ({ config, databaseUrl }) => {
   const app = await createApiApp({
     config,
-    database: { url: databaseUrl, migrations: MIGRATIONS, applicationName: 'campaign-ledger-api' },
+    database: { url: databaseUrl, migrations: MIGRATIONS, entities: ENTITIES, applicationName: 'campaign-ledger-api' },
     withWorker,
   });
   await app.listen(config.PORT);

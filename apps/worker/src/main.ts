@@ -1,14 +1,18 @@
 import 'reflect-metadata';
+import { CryptoShreddingModule, cryptoShreddingOptions } from '@app/crypto-shredding';
 import { PlatformModule, runHost } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { MIGRATIONS } from '../../migrations';
+import { ENTITIES, MIGRATIONS } from '../../migrations';
 import { WorkerModule } from './worker.module';
 
 void runHost('worker', async ({ config, databaseUrl }) => {
   @Module({
-    imports: [PlatformModule.forRoot({ config, database: { url: databaseUrl, migrations: MIGRATIONS, applicationName: 'campaign-ledger-worker' } }), WorkerModule],
+    imports: [PlatformModule.forRoot({ config, database: { url: databaseUrl, migrations: MIGRATIONS, entities: ENTITIES, applicationName: 'campaign-ledger-worker' } }),
+      CryptoShreddingModule.forRoot(cryptoShreddingOptions(config)),
+      WorkerModule,
+    ],
   })
   class WorkerHostModule {}
 

@@ -36,9 +36,18 @@ describe('loadConfig', () => {
   it('refuses the development secret and a missing key in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('JWT_SECRET or JWT_PUBLIC_KEY must be set when NODE_ENV=production');
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEVELOPMENT_JWT_SECRET })).toThrow(/development secret/);
-    const production = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40) });
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40) })).toThrow(/^KEYRING_FILE must be set/);
+    const production = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(40), KEYRING_FILE: '/run/secrets/keyring.json' });
     expect(production.jwtSecret).toBe('p'.repeat(40));
     expect(production.logFormat).toBe('json');
+    expect(production.erasureLedgerFile).toBe('/run/secrets/erasure-ledger.jsonl');
+  });
+
+  it('keeps the development keyring and its ledger under DATA_DIR', () => {
+    const config = loadConfig({ DATA_DIR: '/var/tmp/ledger/' });
+    expect(config.keyringFile).toBe('/var/tmp/ledger/keyring.json');
+    expect(config.erasureLedgerFile).toBe('/var/tmp/ledger/erasure-ledger.jsonl');
+    expect(() => loadConfig({ PHONE_DEFAULT_REGION: 'norway' })).toThrow(/^PHONE_DEFAULT_REGION must be an ISO 3166-1/);
   });
 
   it('refuses both a secret and a public key', () => {

@@ -59,6 +59,25 @@ export class AppConfig {
   @IsString()
   JWT_AUDIENCE?: string;
 
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  KEYRING_FILE?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  ERASURE_LEDGER_FILE?: string;
+
+  @Matches(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 region such as NO' })
+  PHONE_DEFAULT_REGION = 'NO';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  KEY_CACHE_TTL_MS = 60_000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -75,6 +94,16 @@ export class AppConfig {
     return this.LOG_FORMAT ?? (this.NODE_ENV === 'development' ? 'pretty' : 'json');
   }
 
+  /** The keyring file: KEYRING_FILE, or one generated under DATA_DIR outside production. */
+  get keyringFile(): string {
+    return this.KEYRING_FILE ?? `${this.DATA_DIR.replace(/\/+$/, '')}/keyring.json`;
+  }
+
+  /** The erasure ledger lives beside the keyring, apart from the database and its backups. */
+  get erasureLedgerFile(): string {
+    return this.ERASURE_LEDGER_FILE ?? this.keyringFile.replace(/[^/]*$/, 'erasure-ledger.jsonl');
+  }
+
   /** The HS256 secret in force: the configured one, or the development default outside production. */
   get jwtSecret(): string | undefined {
     if (this.JWT_SECRET) return this.JWT_SECRET;
@@ -88,7 +117,7 @@ export class ConfigError extends Error {
 }
 
 const KNOWN_KEYS = Object.keys(new AppConfig());
-KNOWN_KEYS.push('DATABASE_URL', 'JWT_SECRET', 'JWT_PUBLIC_KEY', 'JWT_ISSUER', 'JWT_AUDIENCE', 'LOG_FORMAT');
+KNOWN_KEYS.push('DATABASE_URL', 'JWT_SECRET', 'JWT_PUBLIC_KEY', 'JWT_ISSUER', 'JWT_AUDIENCE', 'LOG_FORMAT', 'KEYRING_FILE', 'ERASURE_LEDGER_FILE');
 
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): AppConfig {
@@ -113,6 +142,9 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     }
     if (!config.JWT_SECRET && !config.JWT_PUBLIC_KEY) {
       throw new ConfigError('JWT_SECRET or JWT_PUBLIC_KEY must be set when NODE_ENV=production');
+    }
+    if (!config.KEYRING_FILE) {
+      throw new ConfigError('KEYRING_FILE must be set when NODE_ENV=production (a keyring kept apart from the database and its backups)');
     }
   }
   if (config.JWT_SECRET && config.JWT_PUBLIC_KEY) {

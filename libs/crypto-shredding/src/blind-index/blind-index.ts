@@ -1,0 +1,93 @@
+import { createHmac } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { CountryCode } from 'libphonenumber-js';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Keyring } from '../keyring/keyring';
+import { lengthPrefixed } from '../primitives/aead';
+import { type IdentifierKind, normalizeIdentifier } from './normalizers';
+
+export const BLIND_INDEX_OPTIONS = Symbol('BLIND_INDEX_OPTIONS');
+export interface BlindIndexOptions {
+  defaultPhoneRegion: CountryCode;
+}
+
+export interface IndexEntry {
+  customerId: string;
+  campaignId: string;
+  controllerId: string;
+  /** The key this row goes with: content for e-mail and phone, reference for customerRef. */
+  keyId: string;
+  kind: IdentifierKind;
+  /** As given; normalized here. */
+  value: string;
+}
+
+export interface IndexMatch {
+  customerId: string;
+  campaignId: string;
+  live: boolean;
+}
+
+/** HMAC-SHA256, truncated to 128 bits, over (controller id, kind, normalized value). */
+export function blindHash(indexKey: Buffer, controllerId: string, kind: IdentifierKind, normalized: string): Buffer {
+  return createHmac('sha256', indexKey).update(lengthPrefixed('blind-index/v1', controllerId, kind, normalized)).digest().subarray(0, 16);
+}
+
+/**
+ * Finds a person's customers by identifier without storing the identifier. Rows are written under
+ * the active index-key version; lookups try every version still in the keyring, so they keep
+ * working through a rotation.
+ */
+@Injectable()
+export class BlindIndex {
+  constructor(
+    @Inject(Keyring) private readonly keyring: Keyring,
+    @Inject(BLIND_INDEX_OPTIONS) private readonly options: BlindIndexOptions,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
+
+  normalize(kind: IdentifierKind, value: string): string {
+    return normalizeIdentifier(kind, value, this.options.defaultPhoneRegion);
+  }
+
+  /**
+   * Writes (or replaces) index rows, one statement for any number. A customerRef already held by a
+   * live customer of the campaign violates `blind_index_live_customer_ref` (unique_violation).
+   */
+  async put(tx: EntityManager, entries: IndexEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const { version, key } = await this.keyring.activeIndexKey(tx);
+    await tx.query(
+      `INSERT INTO crypto.blind_index (key_id, customer_id, campaign_id, controller_id, kind, index_key_version, hash)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::integer[], $7::bytea[])
+       ON CONFLICT (customer_id, kind, index_key_version) DO UPDATE SET hash = EXCLUDED.hash, key_id = EXCLUDED.key_id`,
+      [
+        entries.map((e) => e.keyId),
+        entries.map((e) => e.customerId),
+        entries.map((e) => e.campaignId),
+        entries.map((e) => e.controllerId),
+        entries.map((e) => e.kind),
+        entries.map(() => version),
+        entries.map((e) => blindHash(key, e.controllerId, e.kind, this.normalize(e.kind, e.value))),
+      ],
+    );
+  }
+
+  /** Removes a customer's rows of these kinds (all versions): a changed e-mail's old row goes. */
+  async remove(tx: EntityManager, customerId: string, kinds: IdentifierKind[]): Promise<void> {
+    await tx.query(`DELETE FROM crypto.blind_index WHERE customer_id = $1 AND kind = ANY($2::text[])`, [customerId, kinds]);
+  }
+
+  /** Customers of a controller matching an identifier, under every index-key version present. */
+  async find(controllerId: string, kind: IdentifierKind, value: string, db: Pick<EntityManager, 'query'> = this.dataSource, campaignId?: string): Promise<IndexMatch[]> {
+    const normalized = this.normalize(kind, value);
+    const versions = [...this.keyring.indexKeys()];
+    const rows: { customer_id: string; campaign_id: string; live: boolean }[] = await db.query(
+      `SELECT DISTINCT customer_id, campaign_id, live FROM crypto.blind_index
+        WHERE controller_id = $1 AND kind = $2 AND (index_key_version, hash) IN (SELECT * FROM unnest($3::integer[], $4::bytea[]))
+          AND ($5::uuid IS NULL OR campaign_id = $5)`,
+      [controllerId, kind, versions.map(([v]) => v), versions.map(([, key]) => blindHash(key, controllerId, kind, normalized)), campaignId ?? null],
+    );
+    return rows.map((row) => ({ customerId: row.customer_id, campaignId: row.campaign_id, live: row.live }));
+  }
+}

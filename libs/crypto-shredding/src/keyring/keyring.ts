@@ -1,0 +1,115 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { KekUnavailable } from '../errors';
+import { KEK_PROVIDER, type KekProvider, type KeyringSnapshot } from './kek-provider';
+
+export interface ActiveVersions {
+  kekVersion: number;
+  indexKeyVersion: number;
+}
+
+/**
+ * The key material of this instance, checked against `crypto.keyring_state`: an instance wraps
+ * only under the version the database names active. When the database names a version the
+ * provider lacks, the provider is reloaded once; if it is still missing, wrapping is refused
+ * (never done under an older version, which a rotation may be about to retire).
+ */
+@Injectable()
+export class Keyring {
+  private readonly logger = new Logger(Keyring.name);
+  private snapshot: KeyringSnapshot | undefined;
+
+  constructor(
+    @Inject(KEK_PROVIDER) private readonly provider: KekProvider,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
+
+  get description(): string {
+    return this.provider.description;
+  }
+
+  /** Loads the material and records its newest versions as active when the database has none yet. */
+  async initialize(): Promise<void> {
+    this.snapshot = await this.provider.load();
+    const kek = Math.max(...this.snapshot.keks.keys());
+    const index = Math.max(...this.snapshot.indexKeys.keys());
+    await this.dataSource.query(
+      `INSERT INTO crypto.keyring_state (id, active_kek_version, active_index_key_version) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING`,
+      [kek, index],
+    );
+  }
+
+  async reload(): Promise<void> {
+    this.snapshot = await this.provider.load();
+  }
+
+  private material(): KeyringSnapshot {
+    if (!this.snapshot) throw new KekUnavailable('the keyring has not been loaded');
+    return this.snapshot;
+  }
+
+  async activeVersions(tx?: EntityManager): Promise<ActiveVersions> {
+    const rows: { kek: number; idx: number }[] = await (tx ?? this.dataSource).query(
+      `SELECT active_kek_version AS kek, active_index_key_version AS idx FROM crypto.keyring_state WHERE id = 1`,
+    );
+    if (rows.length === 0) throw new KekUnavailable('crypto.keyring_state is empty: the keyring was never initialised on this database');
+    return { kekVersion: rows[0].kek, indexKeyVersion: rows[0].idx };
+  }
+
+  /** The KEK to wrap new data keys under: the database's active version, or a refusal. */
+  async wrappingKek(tx?: EntityManager): Promise<{ version: number; key: Buffer }> {
+    const { kekVersion } = await this.activeVersions(tx);
+    return { version: kekVersion, key: await this.kekOrReload(kekVersion, 'wrap new data keys') };
+  }
+
+  /** The active index key, for writing blind-index rows. */
+  async activeIndexKey(tx?: EntityManager): Promise<{ version: number; key: Buffer }> {
+    const { indexKeyVersion } = await this.activeVersions(tx);
+    if (!this.material().indexKeys.has(indexKeyVersion)) await this.reload();
+    const key = this.material().indexKeys.get(indexKeyVersion);
+    if (!key) {
+      throw new KekUnavailable(
+        `index-key version ${indexKeyVersion} is active in the database but ${this.provider.description} lacks it; this instance refuses to write blind-index rows until it has the current keyring`,
+      );
+    }
+    return { version: indexKeyVersion, key };
+  }
+
+  /** A KEK by version, for unwrapping; reloads once when this instance lacks it. */
+  async kek(version: number): Promise<Buffer> {
+    return this.kekOrReload(version, 'unwrap data keys');
+  }
+
+  /** Synchronous access for hot loops that already made sure the version is present. */
+  kekIfPresent(version: number): Buffer | undefined {
+    return this.material().keks.get(version);
+  }
+
+  indexKeys(): ReadonlyMap<number, Buffer> {
+    return this.material().indexKeys;
+  }
+
+  kekVersions(): number[] {
+    return [...this.material().keks.keys()].sort((a, b) => a - b);
+  }
+
+  signingKey() {
+    return this.material().signing;
+  }
+
+  private async kekOrReload(version: number, purpose: string): Promise<Buffer> {
+    let key = this.material().keks.get(version);
+    if (!key) {
+      await this.reload();
+      key = this.material().keks.get(version);
+    }
+    if (!key) {
+      this.logger.error({ event: 'security.kek_missing', kekVersion: version }, 'KEK version missing from the keyring');
+      throw new KekUnavailable(
+        `KEK version ${version} is needed to ${purpose} but ${this.provider.description} lacks it (active versions come from crypto.keyring_state); give this instance the current keyring`,
+      );
+    }
+    return key;
+  }
+}

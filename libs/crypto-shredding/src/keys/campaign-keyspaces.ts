@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { KeyDestroyed, KeyspaceClosed } from '../errors';
+
+/**
+ * Why these locks close both races with an anonymization (all under READ COMMITTED):
+ *
+ * - Enrollment of new customers takes the campaign's keyspace row FOR SHARE (`lockForWrite`) before
+ *   creating keys. The destroyer takes the same row FOR UPDATE first, which waits until every
+ *   enrollment holding FOR SHARE has committed or rolled back; its UPDATE of the key rows starts
+ *   after that, so it sees (and destroys) every key those enrollments created. An enrollment that
+ *   asks for FOR SHARE after the destroyer waits behind it, then re-reads the row as committed,
+ *   finds it no longer live, and fails with KeyspaceClosed: no key is created after the shred.
+ * - Appends to an existing customer take that customer's key row FOR SHARE (`lockCustomerKey`).
+ *   The destroyer's UPDATE of the row waits for them, so they commit first and are shredded with
+ *   the rest. An append arriving after the UPDATE waits for the destroyer's row lock, then
+ *   re-checks the updated row, sees `wrapped IS NULL`, and fails with KeyDestroyed (410): nothing
+ *   lands under a live key after the shred.
+ */
+@Injectable()
+export class CampaignKeyspaces {
+  async open(tx: EntityManager, campaignId: string, controllerId: string): Promise<void> {
+    await tx.query(
+      `INSERT INTO crypto.campaign_keyspaces (campaign_id, controller_id) VALUES ($1, $2) ON CONFLICT (campaign_id) DO NOTHING`,
+      [campaignId, controllerId],
+    );
+  }
+
+  /** FOR SHARE on the keyspace; throws KeyspaceClosed unless it is live. */
+  async lockForWrite(tx: EntityManager, campaignId: string): Promise<void> {
+    const rows: { status: string }[] = await tx.query(
+      `SELECT status FROM crypto.campaign_keyspaces WHERE campaign_id = $1 FOR SHARE`,
+      [campaignId],
+    );
+    if (rows.length === 0 || rows[0].status !== 'live') throw new KeyspaceClosed(campaignId, rows[0]?.status ?? null);
+  }
+
+  /** FOR SHARE on a customer's key row; throws KeyDestroyed when its key is gone. */
+  async lockCustomerKey(tx: EntityManager, keyId: string): Promise<void> {
+    const rows: { destroyed: boolean }[] = await tx.query(
+      `SELECT wrapped IS NULL AS destroyed FROM crypto.data_keys WHERE key_id = $1 FOR SHARE`,
+      [keyId],
+    );
+    if (rows.length === 0 || rows[0].destroyed) throw new KeyDestroyed(keyId);
+  }
+
+  /** FOR UPDATE on the keyspace: what a destroyer takes before touching any key of the campaign. */
+  async lockForDestroy(tx: EntityManager, campaignId: string): Promise<string | null> {
+    const rows: { status: string }[] = await tx.query(
+      `SELECT status FROM crypto.campaign_keyspaces WHERE campaign_id = $1 FOR UPDATE`,
+      [campaignId],
+    );
+    return rows[0]?.status ?? null;
+  }
+
+  async close(tx: EntityManager, campaignId: string, actor: string): Promise<void> {
+    await tx.query(
+      `UPDATE crypto.campaign_keyspaces SET status = 'anonymized', closed_at = now(), closed_by = $2 WHERE campaign_id = $1 AND status = 'live'`,
+      [campaignId, actor],
+    );
+  }
+
+  async status(db: Pick<EntityManager, 'query'>, campaignId: string): Promise<string | null> {
+    const rows: { status: string }[] = await db.query(`SELECT status FROM crypto.campaign_keyspaces WHERE campaign_id = $1`, [campaignId]);
+    return rows[0]?.status ?? null;
+  }
+}

@@ -1,0 +1,89 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Keyring } from '../keyring/keyring';
+import { type DataKeyRow, type KeyOwner, type KeyScope, newDataKey, wrapDataKey } from './data-key';
+
+export interface CreatedKey {
+  keyId: string;
+  /** The plain data key, so the caller can seal at once without unwrapping again. */
+  dek: Buffer;
+}
+
+export interface ExistingKey {
+  keyId: string;
+  destroyed: boolean;
+}
+
+type Queryable = Pick<EntityManager, 'query'>;
+
+const ROW_COLUMNS = `key_id AS "keyId", scope, subject_id AS "subjectId", campaign_id AS "campaignId",
+  controller_id AS "controllerId", kek_version AS "kekVersion", wrapped`;
+
+/** Data keys in `crypto.data_keys`: one per (subject, scope), wrapped under the active KEK. */
+@Injectable()
+export class DataKeyStore {
+  constructor(
+    @Inject(Keyring) private readonly keyring: Keyring,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
+
+  /**
+   * Creates keys for owners that have none, in one statement: 10,000 customers is one round trip.
+   * Runs in the caller's transaction; fails on an existing (subject, scope).
+   */
+  async createMany(tx: EntityManager, owners: KeyOwner[]): Promise<CreatedKey[]> {
+    if (owners.length === 0) return [];
+    const kek = await this.keyring.wrappingKek(tx);
+    const created = owners.map(() => newDataKey());
+    await tx.query(
+      `INSERT INTO crypto.data_keys (key_id, scope, subject_id, campaign_id, controller_id, kek_version, wrapped)
+       SELECT k, s, sub, c, ctl, $6::integer, w
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $7::bytea[]) AS t(k, s, sub, c, ctl, w)`,
+      [
+        created.map((k) => k.keyId),
+        owners.map((o) => o.scope),
+        owners.map((o) => o.subjectId),
+        owners.map((o) => o.campaignId),
+        owners.map((o) => o.controllerId),
+        kek.version,
+        created.map((k, i) => wrapDataKey(kek.key, k.keyId, owners[i], k.dek)),
+      ],
+    );
+    return created;
+  }
+
+  /** The key of (subject, scope), created when missing. A destroyed key is returned as destroyed. */
+  async getOrCreate(tx: EntityManager, owner: KeyOwner): Promise<ExistingKey & { dek?: Buffer }> {
+    const existing = await this.find(tx, owner.scope, [owner.subjectId]);
+    const found = existing.get(owner.subjectId);
+    if (found) return found;
+    const kek = await this.keyring.wrappingKek(tx);
+    const key = newDataKey();
+    const inserted: { key_id: string }[] = await tx.query(
+      `INSERT INTO crypto.data_keys (key_id, scope, subject_id, campaign_id, controller_id, kek_version, wrapped)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (subject_id, scope) DO NOTHING RETURNING key_id`,
+      [key.keyId, owner.scope, owner.subjectId, owner.campaignId, owner.controllerId, kek.version, wrapDataKey(kek.key, key.keyId, owner, key.dek)],
+    );
+    if (inserted.length > 0) return { keyId: key.keyId, destroyed: false, dek: key.dek };
+    // Another transaction created it first.
+    const raced = (await this.find(tx, owner.scope, [owner.subjectId])).get(owner.subjectId);
+    if (!raced) throw new Error(`data key for ${owner.scope} ${owner.subjectId} vanished`);
+    return raced;
+  }
+
+  /** Key ids of these subjects in one scope, with whether each is destroyed. */
+  async find(db: Queryable, scope: KeyScope, subjectIds: string[]): Promise<Map<string, ExistingKey>> {
+    const rows: { subject_id: string; key_id: string; destroyed: boolean }[] = await db.query(
+      `SELECT subject_id, key_id, wrapped IS NULL AS destroyed FROM crypto.data_keys WHERE scope = $1 AND subject_id = ANY($2::text[])`,
+      [scope, subjectIds],
+    );
+    return new Map(rows.map((row) => [row.subject_id, { keyId: row.key_id, destroyed: row.destroyed }]));
+  }
+
+  /** Rows by key id (wrapped NULL for destroyed keys); absent ids are not in the map. */
+  async rows(keyIds: string[], db: Queryable = this.dataSource): Promise<Map<string, DataKeyRow>> {
+    if (keyIds.length === 0) return new Map();
+    const rows: DataKeyRow[] = await db.query(`SELECT ${ROW_COLUMNS} FROM crypto.data_keys WHERE key_id = ANY($1::uuid[])`, [keyIds]);
+    return new Map(rows.map((row) => [row.keyId, row]));
+  }
+}

@@ -1,0 +1,122 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ErasureLedger } from '../keyring/erasure-ledger';
+import type { LedgerEntry } from '../keyring/erasure-ledger';
+import { CampaignKeyspaces } from './campaign-keyspaces';
+import type { KeyScope } from './data-key';
+import { type DestroyedNotice, KEYS_DESTROYED_CHANNEL } from './key-cache';
+import { changedRows } from './sql';
+
+export type DestroySelector =
+  | { campaignId: string; scopes: KeyScope[] }
+  | { customerIds: string[]; scopes: KeyScope[] }
+  | { sellerIds: string[] };
+
+export interface DestroyActor {
+  actor: string;
+  certificateId?: string;
+}
+
+export interface DestroyResult {
+  keyIds: string[];
+  keysDestroyed: number;
+  customersAffected: number;
+  /** Null when nothing was left to destroy (a repeat). */
+  ledgerEntry: LedgerEntry | null;
+}
+
+// A NOTIFY payload must stay under 8,000 bytes: 36-character ids, about 190 per message.
+const IDS_PER_NOTICE = 180;
+
+/**
+ * Erasure is destroying keys: the wrapped key becomes NULL, the row stays as a tombstone. Runs in
+ * the caller's transaction (so the anonymization, its event, audit entry and certificate commit
+ * together), NOTIFYs the key caches (delivered only on commit) and writes an intent to the
+ * erasure ledger before commit. After commit the caller calls `confirm`.
+ */
+@Injectable()
+export class KeyShredder {
+  private readonly logger = new Logger(KeyShredder.name);
+
+  constructor(
+    @Inject(CampaignKeyspaces) private readonly keyspaces: CampaignKeyspaces,
+    @Inject(ErasureLedger) private readonly ledger: ErasureLedger,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
+
+  async destroy(tx: EntityManager, selector: DestroySelector, by: DestroyActor): Promise<DestroyResult> {
+    let rows: { key_id: string; subject_id: string; scope: KeyScope; kek_version: number }[];
+    const set = `SET wrapped = NULL, destroyed_at = now(), destroyed_by = $2, destroyed_certificate = $3`;
+    const returning = `RETURNING key_id, subject_id, scope, kek_version`;
+    if ('campaignId' in selector) {
+      // Keyspace first, FOR UPDATE: see CampaignKeyspaces for why this ordering closes the races.
+      await this.keyspaces.lockForDestroy(tx, selector.campaignId);
+      await this.keyspaces.close(tx, selector.campaignId, by.actor);
+      rows = await changedRows(
+        tx,
+        `UPDATE crypto.data_keys ${set} WHERE campaign_id = $1 AND scope = ANY($4::text[]) AND wrapped IS NOT NULL ${returning}`,
+        [selector.campaignId, by.actor, by.certificateId ?? null, selector.scopes],
+      );
+    } else if ('customerIds' in selector) {
+      rows = await changedRows(
+        tx,
+        `UPDATE crypto.data_keys ${set} WHERE subject_id = ANY($1::text[]) AND scope = ANY($4::text[]) AND scope <> 'seller' AND wrapped IS NOT NULL ${returning}`,
+        [selector.customerIds, by.actor, by.certificateId ?? null, selector.scopes],
+      );
+    } else {
+      rows = await changedRows(
+        tx,
+        `UPDATE crypto.data_keys ${set} WHERE subject_id = ANY($1::text[]) AND scope = 'seller' AND wrapped IS NOT NULL ${returning}`,
+        [selector.sellerIds, by.actor, by.certificateId ?? null],
+      );
+    }
+    const keyIds = rows.map((row) => row.key_id);
+    if (keyIds.length === 0) return { keyIds, keysDestroyed: 0, customersAffected: 0, ledgerEntry: null };
+
+    // Blind-index rows go with the keys they point to; a customer whose content key is gone is
+    // no longer live, so its customerRef no longer blocks a new enrollment of the same person.
+    await tx.query(`DELETE FROM crypto.blind_index WHERE key_id = ANY($1::uuid[])`, [keyIds]);
+    const contentGone = rows.filter((row) => row.scope === 'content').map((row) => row.subject_id);
+    if (contentGone.length > 0) {
+      await tx.query(`UPDATE crypto.blind_index SET live = false WHERE customer_id = ANY($1::uuid[]) AND live`, [contentGone]);
+    }
+
+    const notices: DestroyedNotice[] =
+      'campaignId' in selector
+        ? [{ campaignId: selector.campaignId }]
+        : chunk(keyIds, IDS_PER_NOTICE).map((ids) => ({ keyIds: ids }));
+    for (const notice of notices) {
+      await tx.query(`SELECT pg_notify($1, $2)`, [KEYS_DESTROYED_CHANNEL, JSON.stringify(notice)]);
+    }
+
+    const ledgerEntry = await this.ledger.recordIntent(keyIds, [...new Set(rows.map((row) => row.kek_version))]);
+    const customers = new Set(rows.filter((row) => row.scope !== 'seller').map((row) => row.subject_id));
+    return { keyIds, keysDestroyed: keyIds.length, customersAffected: customers.size, ledgerEntry };
+  }
+
+  /** After the destroying transaction committed: the ledger's commit mark, then VACUUM as hygiene. */
+  async confirm(result: DestroyResult, options: { vacuum?: boolean } = {}): Promise<void> {
+    if (!result.ledgerEntry) return;
+    await this.ledger.recordCommit(result.ledgerEntry.id);
+    if (options.vacuum ?? true) {
+      // Hygiene only: VACUUM marks dead tuples reusable but does not zero them, and WAL, replicas
+      // and backups keep the old wrapped keys. Erasure holds once the KEKs that wrapped them are retired.
+      await this.dataSource.query('VACUUM crypto.data_keys').catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'VACUUM of crypto.data_keys failed');
+      });
+    }
+  }
+
+  /** Destroys in a transaction of its own and confirms it. */
+  async destroyNow(selector: DestroySelector, by: DestroyActor, options: { vacuum?: boolean } = {}): Promise<DestroyResult> {
+    const result = await this.dataSource.transaction((tx) => this.destroy(tx, selector, by));
+    await this.confirm(result, options);
+    return result;
+  }
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

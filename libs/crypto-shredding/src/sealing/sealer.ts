@@ -1,0 +1,65 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { IntegrityError } from '../errors';
+import { KeyCache } from '../keys/key-cache';
+import { openWithKey, sealWithKey } from './seal-codec';
+import { type Erased, erased, type PersonalData, type SealContext, type SealedBlob } from './sealed';
+
+export interface SealRequest {
+  keyId: string;
+  plain: PersonalData;
+  context: SealContext;
+}
+
+export interface OpenRequest {
+  sealed: SealedBlob;
+  context: SealContext;
+}
+
+/**
+ * Seals and opens personal payloads through the key cache. Batches cost one key lookup per key
+ * (one per customer), never one per event. A destroyed key opens as Erased; a blob that fails
+ * authentication is an IntegrityError, logged as a security event, never shown as erased.
+ */
+@Injectable()
+export class Sealer {
+  private readonly logger = new Logger('Security');
+
+  constructor(@Inject(KeyCache) private readonly keys: KeyCache) {}
+
+  async sealMany(requests: SealRequest[]): Promise<SealedBlob[]> {
+    const states = await this.keys.get(requests.map((r) => r.keyId));
+    return requests.map((request) => {
+      const state = states.get(request.keyId);
+      if (!state || state.status !== 'live') {
+        throw new Error(`cannot seal under key ${request.keyId}: it is ${state ? state.status : 'unknown'}`);
+      }
+      return sealWithKey(state.dek, request.keyId, request.plain, request.context);
+    });
+  }
+
+  async seal(keyId: string, plain: PersonalData, context: SealContext): Promise<SealedBlob> {
+    return (await this.sealMany([{ keyId, plain, context }]))[0];
+  }
+
+  async openMany(requests: OpenRequest[]): Promise<(PersonalData | Erased)[]> {
+    const states = await this.keys.get(requests.map((r) => r.sealed.kid));
+    return requests.map(({ sealed, context }) => {
+      const state = states.get(sealed.kid);
+      try {
+        if (!state) throw new IntegrityError(sealed.kid, 'no such data key');
+        if (state.status === 'tampered') throw new IntegrityError(sealed.kid, 'its data key row does not unwrap');
+        if (state.status === 'destroyed') return erased(sealed.kid);
+        return openWithKey(state.dek, sealed, context);
+      } catch (error) {
+        if (error instanceof IntegrityError) {
+          this.logger.error({ event: 'security.integrity_failure', keyId: sealed.kid, context: context.kind }, 'a sealed payload failed integrity checks');
+        }
+        throw error;
+      }
+    });
+  }
+
+  async open(sealed: SealedBlob, context: SealContext): Promise<PersonalData | Erased> {
+    return (await this.openMany([{ sealed, context }]))[0];
+  }
+}
