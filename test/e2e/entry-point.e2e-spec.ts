@@ -70,6 +70,19 @@ describe('the real entry point (npm start) on embedded PostgreSQL', () => {
     expect(existsSync(join(dataDir, 'unused'))).toBe(false);
   });
 
+  it('in production, a missing keyring stops the start with one line, and no keyring is generated', () => {
+    const keyringFile = join(dataDir, 'secrets', 'keyring.json');
+    const result = runToEnd(
+      [builtEntry('api')],
+      cleanEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), KEYRING_FILE: keyringFile, DATA_DIR: join(dataDir, 'prod'), EMBEDDED_PG_PORT: String(54000 + Math.floor(Math.random() * 900)) }),
+      60_000,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`keyring file ${keyringFile} does not exist`);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(keyringFile)).toBe(false);
+  }, 60_000);
+
   it('refuses the development JWT secret in production', () => {
     const result = runToEnd([builtEntry('api')], cleanEnv({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@127.0.0.1:1/db' }));
     expect(result.code).toBe(1);

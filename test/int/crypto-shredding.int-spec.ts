@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type IndexEntry, IntegrityError, isErased, KEK_PROVIDER, type KekProvider, KekUnavailable, KeyDestroyed, KeyspaceClosed, type SealedBlob } from '@app/crypto-shredding';
+import { type IndexEntry, IntegrityError, type LedgerEntry, isErased, KEK_PROVIDER, type KekProvider, KekUnavailable, KeyDestroyed, KeyspaceClosed, type SealedBlob } from '@app/crypto-shredding';
 import { type CryptoContext, enroll, type EnrolledCustomer, eventContext, startCryptoContext } from '../support/crypto-context';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -54,6 +54,27 @@ describe('crypto-shredding core on PostgreSQL', () => {
     expect((await ctx.shredder.destroyNow({ campaignId: a, scopes: ['content', 'reference'] }, { actor: 'x' })).keysDestroyed).toBe(0);
     // Writes to the anonymized campaign are refused.
     await expect(enroll(ctx, a, controllerId, 1)).rejects.toThrow(KeyspaceClosed);
+  });
+
+  it('opens many events of few customers with one key lookup per customer, in one round trip', async () => {
+    const campaign = randomUUID();
+    const customers = await enroll(ctx, campaign, controllerId, 3);
+    const requests = Array.from({ length: 300 }, (_, i) => ({ keyId: customers[i % 3].contentKeyId, plain: { body: `sms ${i}` }, context: eventContext(customers[i % 3].customerId) }));
+    const sealed = await ctx.sealer.sealMany(requests);
+    ctx.cache.flush();
+    const original = ctx.store.rows.bind(ctx.store);
+    const lookups: number[] = [];
+    ctx.store.rows = (keyIds, db) => {
+      lookups.push(keyIds.length);
+      return original(keyIds, db);
+    };
+    try {
+      const opened = await ctx.sealer.openMany(sealed.map((blob, i) => ({ sealed: blob, context: requests[i].context })));
+      expect(opened).toEqual(requests.map((r) => r.plain));
+      expect(lookups).toEqual([3]);
+    } finally {
+      ctx.store.rows = original;
+    }
   });
 
   it('a wrapped-key row whose campaign id was edited by SQL no longer unwraps', async () => {
@@ -130,6 +151,7 @@ describe('crypto-shredding core on PostgreSQL', () => {
     const [snapshot] = await ctx.dataSource.query(`SELECT wrapped, kek_version FROM crypto.data_keys WHERE key_id = $1`, [blobs.a[0].customer.contentKeyId]);
     const oldKek = (await ctx.keyring.kek(snapshot.kek_version)).toString('base64');
 
+    const ledgerBefore = await ctx.ledger.read();
     const rotationId = await ctx.rotation.start('admin');
     const status = await ctx.rotation.run(rotationId, {
       batchSize: 200,
@@ -140,6 +162,12 @@ describe('crypto-shredding core on PostgreSQL', () => {
     });
 
     expect(status).toMatchObject({ phase: 'done', retiredVersions: [snapshot.kek_version] });
+    // Ledger entries whose keys were wrapped only by retired versions are compacted away.
+    const onlyOld = (entries: LedgerEntry[]) => entries.filter((entry) => entry.kekVersions.every((v) => v === snapshot.kek_version));
+    expect(onlyOld(ledgerBefore.committed).length).toBeGreaterThan(0);
+    const ledgerAfter = await ctx.ledger.read();
+    expect(onlyOld(ledgerAfter.committed)).toEqual([]);
+    expect(ledgerAfter.committed.every((entry) => entry.kekVersions.includes(status.kekVersion!))).toBe(true);
     expect(status.keysRewrapped).toBeGreaterThan(0);
     const [counts] = await ctx.dataSource.query(
       `SELECT count(*) FILTER (WHERE campaign_id = $1 AND wrapped IS NOT NULL)::int AS "liveInB",

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { KEYS_DESTROYED_CHANNEL } from '../keys/key-cache';
-import { changedRows } from '../keys/sql';
+import { KeyShredder } from '../keys/key-shredder';
 import { ErasureLedger } from './erasure-ledger';
 
 export interface RestoreGuardReport {
@@ -25,6 +24,7 @@ export class RestoreGuard {
   constructor(
     @Inject(ErasureLedger) private readonly ledger: ErasureLedger,
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(KeyShredder) private readonly shredder: KeyShredder,
   ) {}
 
   async run(): Promise<RestoreGuardReport> {
@@ -47,25 +47,10 @@ export class RestoreGuard {
     if (dropped.size > 0) await this.ledger.rewrite(() => true, dropped);
 
     const keyIds = committed.flatMap((entry) => entry.keyIds);
-    let reDestroyed = 0;
-    if (keyIds.length > 0) {
-      reDestroyed = await this.dataSource.transaction(async (tx) => {
-        const rows = await changedRows<{ key_id: string }>(
-          tx,
-          `UPDATE crypto.data_keys SET wrapped = NULL, destroyed_at = now(), destroyed_by = 'restore-guard'
-            WHERE key_id = ANY($1::uuid[]) AND wrapped IS NOT NULL RETURNING key_id`,
-          [keyIds],
-        );
-        if (rows.length > 0) {
-          const ids = rows.map((row) => row.key_id);
-          await tx.query(`DELETE FROM crypto.blind_index WHERE key_id = ANY($1::uuid[])`, [ids]);
-          for (let i = 0; i < ids.length; i += 180) {
-            await tx.query(`SELECT pg_notify($1, $2)`, [KEYS_DESTROYED_CHANNEL, JSON.stringify({ keyIds: ids.slice(i, i + 180) })]);
-          }
-        }
-        return rows.length;
-      });
-    }
+    const reDestroyed =
+      keyIds.length === 0
+        ? 0
+        : (await this.dataSource.transaction((tx) => this.shredder.destroy(tx, { keyIds }, { actor: 'restore-guard' }, { ledger: false }))).keysDestroyed;
     const report = { reDestroyed, intentsCompleted, intentsDropped: dropped.size };
     if (reDestroyed > 0) this.logger.warn(report, 'restore guard destroyed keys that the erasure ledger lists as erased (was an old backup restored?)');
     else if (intentsCompleted + dropped.size > 0) this.logger.log(report, 'restore guard settled erasure ledger intents');

@@ -5,12 +5,13 @@ import type { LedgerEntry } from '../keyring/erasure-ledger';
 import { CampaignKeyspaces } from './campaign-keyspaces';
 import type { KeyScope } from './data-key';
 import { type DestroyedNotice, KEYS_DESTROYED_CHANNEL } from './key-cache';
-import { changedRows } from './sql';
 
 export type DestroySelector =
   | { campaignId: string; scopes: KeyScope[] }
   | { customerIds: string[]; scopes: KeyScope[] }
-  | { sellerIds: string[] };
+  | { sellerIds: string[] }
+  /** Exact keys: the restore guard re-applying the erasure ledger. */
+  | { keyIds: string[] };
 
 export interface DestroyActor {
   actor: string;
@@ -44,42 +45,45 @@ export class KeyShredder {
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
-  async destroy(tx: EntityManager, selector: DestroySelector, by: DestroyActor): Promise<DestroyResult> {
-    let rows: { key_id: string; subject_id: string; scope: KeyScope; kek_version: number }[];
-    const set = `SET wrapped = NULL, destroyed_at = now(), destroyed_by = $2, destroyed_certificate = $3`;
-    const returning = `RETURNING key_id, subject_id, scope, kek_version`;
+  async destroy(tx: EntityManager, selector: DestroySelector, by: DestroyActor, options: { ledger?: boolean } = {}): Promise<DestroyResult> {
+    let where: string;
+    let parameters: unknown[];
     if ('campaignId' in selector) {
       // Keyspace first, FOR UPDATE: see CampaignKeyspaces for why this ordering closes the races.
       await this.keyspaces.lockForDestroy(tx, selector.campaignId);
       await this.keyspaces.close(tx, selector.campaignId, by.actor);
-      rows = await changedRows(
-        tx,
-        `UPDATE crypto.data_keys ${set} WHERE campaign_id = $1 AND scope = ANY($4::text[]) AND wrapped IS NOT NULL ${returning}`,
-        [selector.campaignId, by.actor, by.certificateId ?? null, selector.scopes],
-      );
+      where = `campaign_id = $3::uuid AND scope = ANY($4::text[])`;
+      parameters = [selector.campaignId, selector.scopes];
     } else if ('customerIds' in selector) {
-      rows = await changedRows(
-        tx,
-        `UPDATE crypto.data_keys ${set} WHERE subject_id = ANY($1::text[]) AND scope = ANY($4::text[]) AND scope <> 'seller' AND wrapped IS NOT NULL ${returning}`,
-        [selector.customerIds, by.actor, by.certificateId ?? null, selector.scopes],
-      );
+      where = `subject_id = ANY($3::text[]) AND scope = ANY($4::text[]) AND scope <> 'seller'`;
+      parameters = [selector.customerIds, selector.scopes];
+    } else if ('sellerIds' in selector) {
+      where = `subject_id = ANY($3::text[]) AND scope = $4`;
+      parameters = [selector.sellerIds, 'seller'];
     } else {
-      rows = await changedRows(
-        tx,
-        `UPDATE crypto.data_keys ${set} WHERE subject_id = ANY($1::text[]) AND scope = 'seller' AND wrapped IS NOT NULL ${returning}`,
-        [selector.sellerIds, by.actor, by.certificateId ?? null],
-      );
+      where = `key_id = ANY($3::uuid[]) AND $4::text IS NULL`;
+      parameters = [selector.keyIds, null];
     }
+    // One statement: the keys, the blind-index rows that go with them, and the liveness of
+    // customerRef rows of customers whose content key goes (so the same person can be enrolled
+    // again). No id list travels back and forth.
+    const rows = await tx.query<{ key_id: string; subject_id: string; scope: KeyScope; kek_version: number }[]>(
+      `WITH changed AS (
+         UPDATE crypto.data_keys SET wrapped = NULL, destroyed_at = now(), destroyed_by = $1, destroyed_certificate = $2
+          WHERE ${where} AND wrapped IS NOT NULL
+          RETURNING key_id, subject_id, scope, kek_version
+       ), gone AS (
+         DELETE FROM crypto.blind_index b USING changed c WHERE b.key_id = c.key_id
+       ), unlisted AS (
+         UPDATE crypto.blind_index b SET live = false FROM changed c
+          WHERE c.scope = 'content' AND b.customer_id = c.subject_id::uuid AND b.kind = 'customer_ref' AND b.live
+            AND NOT EXISTS (SELECT 1 FROM changed other WHERE other.key_id = b.key_id)
+       )
+       SELECT key_id, subject_id, scope, kek_version FROM changed`,
+      [by.actor, by.certificateId ?? null, ...parameters],
+    );
     const keyIds = rows.map((row) => row.key_id);
     if (keyIds.length === 0) return { keyIds, keysDestroyed: 0, customersAffected: 0, ledgerEntry: null };
-
-    // Blind-index rows go with the keys they point to; a customer whose content key is gone is
-    // no longer live, so its customerRef no longer blocks a new enrollment of the same person.
-    await tx.query(`DELETE FROM crypto.blind_index WHERE key_id = ANY($1::uuid[])`, [keyIds]);
-    const contentGone = rows.filter((row) => row.scope === 'content').map((row) => row.subject_id);
-    if (contentGone.length > 0) {
-      await tx.query(`UPDATE crypto.blind_index SET live = false WHERE customer_id = ANY($1::uuid[]) AND live`, [contentGone]);
-    }
 
     const notices: DestroyedNotice[] =
       'campaignId' in selector
@@ -89,7 +93,7 @@ export class KeyShredder {
       await tx.query(`SELECT pg_notify($1, $2)`, [KEYS_DESTROYED_CHANNEL, JSON.stringify(notice)]);
     }
 
-    const ledgerEntry = await this.ledger.recordIntent(keyIds, [...new Set(rows.map((row) => row.kek_version))]);
+    const ledgerEntry = options.ledger === false ? null : await this.ledger.recordIntent(keyIds, [...new Set(rows.map((row) => row.kek_version))]);
     const customers = new Set(rows.filter((row) => row.scope !== 'seller').map((row) => row.subject_id));
     return { keyIds, keysDestroyed: keyIds.length, customersAffected: customers.size, ledgerEntry };
   }
