@@ -77,6 +77,36 @@ describe('crypto-shredding core on PostgreSQL', () => {
     }
   });
 
+  it('get-or-create gives one key per (subject, scope), also when two transactions race for it', async () => {
+    const owner = { scope: 'seller' as const, subjectId: `seller-${randomUUID()}`, campaignId: null, controllerId: null };
+    const results = await Promise.all([0, 1, 2, 3].map(() => ctx.dataSource.transaction((tx) => ctx.store.getOrCreate(tx, owner))));
+    expect(new Set(results.map((r) => r.keyId)).size).toBe(1);
+    expect(results.every((r) => !r.destroyed)).toBe(true);
+    const sealed = await ctx.sealer.seal(results[0].keyId, { name: 'Seller Name' }, { kind: 'event', streamId: `seller-${owner.subjectId}`, eventId: 'e1', slot: 'personal' });
+    expect(await ctx.sealer.open(sealed, { kind: 'event', streamId: `seller-${owner.subjectId}`, eventId: 'e1', slot: 'personal' })).toEqual({ name: 'Seller Name' });
+  });
+
+  it("a customerRef is unique among a campaign's live customers only", async () => {
+    const campaign = randomUUID();
+    const [first, second, third] = await enroll(ctx, campaign, controllerId, 3);
+    const refEntry = (c: EnrolledCustomer, value: string): IndexEntry => ({ customerId: c.customerId, campaignId: campaign, controllerId, keyId: c.referenceKeyId, kind: 'customer_ref', value });
+    await ctx.dataSource.transaction((tx) => ctx.blindIndex.put(tx, [refEntry(first, 'CRM-1')]));
+    await expect(ctx.dataSource.transaction((tx) => ctx.blindIndex.put(tx, [refEntry(second, ' CRM-1 ')]))).rejects.toMatchObject({ code: '23505' });
+    // Standard anonymization of the first customer (content key) frees the reference for a new customer.
+    await ctx.shredder.destroyNow({ customerIds: [first.customerId], scopes: ['content'] }, { actor: 'x' }, { vacuum: false });
+    await ctx.dataSource.transaction((tx) => ctx.blindIndex.put(tx, [refEntry(second, 'CRM-1')]));
+    // Both are still found by the reference (access and erasure requests), only one is live.
+    const found = await ctx.blindIndex.find(controllerId, 'customer_ref', 'CRM-1');
+    expect(found.sort((a, b) => Number(b.live) - Number(a.live))).toEqual([
+      { customerId: second.customerId, campaignId: campaign, live: true },
+      { customerId: first.customerId, campaignId: campaign, live: false },
+    ]);
+    await expect(ctx.dataSource.transaction((tx) => ctx.blindIndex.put(tx, [refEntry(third, 'CRM-1')]))).rejects.toMatchObject({ code: '23505' });
+    // Full anonymization (reference key) removes the row: the first customer is no longer found.
+    await ctx.shredder.destroyNow({ customerIds: [first.customerId], scopes: ['reference'] }, { actor: 'x' }, { vacuum: false });
+    expect(await ctx.blindIndex.find(controllerId, 'customer_ref', 'CRM-1')).toEqual([{ customerId: second.customerId, campaignId: campaign, live: true }]);
+  });
+
   it('a wrapped-key row whose campaign id was edited by SQL no longer unwraps', async () => {
     const campaign = randomUUID();
     const [blob] = await sealFor(ctx, await enroll(ctx, campaign, controllerId, 1));
