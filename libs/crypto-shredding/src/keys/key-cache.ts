@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Keyring } from '../keyring/keyring';
 import { AuthenticationFailed } from '../primitives/aead';
 import { type DataKeyRow, unwrapDataKey } from './data-key';
@@ -82,8 +82,11 @@ export class KeyCache implements OnModuleDestroy {
     return (this.listener as unknown as { processID?: number } | undefined)?.processID;
   }
 
-  /** States of these keys, one database round trip for all the misses. Unknown ids are absent. */
-  async get(keyIds: Iterable<string>): Promise<Map<string, KeyState>> {
+  /**
+   * States of these keys, one database round trip for all the misses. Unknown ids are absent.
+   * Pass the open transaction to see keys it created and has not committed yet.
+   */
+  async get(keyIds: Iterable<string>, tx?: Pick<EntityManager, 'query'>): Promise<Map<string, KeyState>> {
     const wanted = [...new Set(keyIds)];
     const result = new Map<string, KeyState>();
     let misses: string[] = [];
@@ -94,7 +97,7 @@ export class KeyCache implements OnModuleDestroy {
     }
     for (let attempt = 0; misses.length > 0; attempt += 1) {
       const generation = this.generation;
-      const rows = await this.store.rows(misses);
+      const rows = await this.store.rows(misses, tx);
       const loaded = await this.unwrapAll(rows);
       // An eviction arrived while loading: what was read may be stale. Load again.
       if (generation !== this.generation && attempt < 5) continue;

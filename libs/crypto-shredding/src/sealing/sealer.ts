@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { IntegrityError } from '../errors';
 import { KeyCache } from '../keys/key-cache';
 import { openWithKey, sealWithKey } from './seal-codec';
@@ -26,8 +27,9 @@ export class Sealer {
 
   constructor(@Inject(KeyCache) private readonly keys: KeyCache) {}
 
-  async sealMany(requests: SealRequest[]): Promise<SealedBlob[]> {
-    const states = await this.keys.get(requests.map((r) => r.keyId));
+  /** Pass the open transaction when the keys were created in it. */
+  async sealMany(requests: SealRequest[], tx?: Pick<EntityManager, 'query'>): Promise<SealedBlob[]> {
+    const states = await this.keys.get(requests.map((r) => r.keyId), tx);
     return requests.map((request) => {
       const state = states.get(request.keyId);
       if (!state || state.status !== 'live') {
@@ -37,12 +39,12 @@ export class Sealer {
     });
   }
 
-  async seal(keyId: string, plain: PersonalData, context: SealContext): Promise<SealedBlob> {
-    return (await this.sealMany([{ keyId, plain, context }]))[0];
+  async seal(keyId: string, plain: PersonalData, context: SealContext, tx?: Pick<EntityManager, 'query'>): Promise<SealedBlob> {
+    return (await this.sealMany([{ keyId, plain, context }], tx))[0];
   }
 
-  async openMany(requests: OpenRequest[]): Promise<(PersonalData | Erased)[]> {
-    const states = await this.keys.get(requests.map((r) => r.sealed.kid));
+  async openMany(requests: OpenRequest[], tx?: Pick<EntityManager, 'query'>): Promise<(PersonalData | Erased)[]> {
+    const states = await this.keys.get(requests.map((r) => r.sealed.kid), tx);
     return requests.map(({ sealed, context }) => {
       const state = states.get(sealed.kid);
       try {
