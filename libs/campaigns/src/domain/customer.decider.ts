@@ -1,0 +1,141 @@
+import { assertCampaignOpen, type CampaignState, RESPONSE_CODE } from './campaign.decider';
+import { assertNever, type Decider } from './decider';
+import { DomainError, invalid } from './domain-error';
+import type { CustomerEnrolled, CustomerEvent, CustomerPersonal, InteractionEvent } from './events';
+
+/** What an interaction's rules need besides the customer's own stream, looked up by the handler. */
+export interface InteractionContext {
+  campaign: CampaignState;
+  sellerExists: boolean;
+}
+
+type Flat = Record<string, string | number | boolean>;
+
+export type ChangeCustomerDetails = { type: 'ChangeCustomerDetails'; customerId: string; personal: CustomerPersonal; now: string };
+export type LogSms = { type: 'LogSms'; interactionId: string; sellerId: string; direction: 'outbound' | 'inbound'; phone: string; body: string; at?: string; now: string };
+export type LogEmail = { type: 'LogEmail'; interactionId: string; sellerId: string; direction: 'outbound' | 'inbound'; address: string; subject: string; body: string; at?: string; now: string };
+export type LogCall = { type: 'LogCall'; interactionId: string; sellerId: string; phone: string; startedAt: string; durationSeconds: number; notes?: string; now: string };
+export type RegisterResponse = { type: 'RegisterResponse'; interactionId: string; sellerId: string; code: string; comment?: string; at?: string; now: string };
+export type RegisterSale = { type: 'RegisterSale'; interactionId: string; sellerId: string; sku: string; quantity: number; unitPriceMinor?: number; extraFields?: Flat; at?: string; now: string };
+export type InteractionCommand = LogSms | LogEmail | LogCall | RegisterResponse | RegisterSale;
+export type CustomerCommand = (ChangeCustomerDetails | InteractionCommand) & { context: InteractionContext };
+
+export type CustomerState =
+  | { status: 'none' }
+  | { status: 'enrolled'; customerId: string; campaignId: string; controllerId: string; interactions: number };
+
+export const MAX_SALE_QUANTITY = 10_000;
+
+function requireSeller(context: InteractionContext): void {
+  if (!context.sellerExists) throw new DomainError('unprocessable', 'unknown-seller', 'sellerId names no registered seller', 'sellerId');
+}
+
+function decideInteraction(command: InteractionCommand, state: CustomerState & { status: 'enrolled' }, context: InteractionContext): InteractionEvent {
+  const campaign = context.campaign;
+  assertCampaignOpen(campaign);
+  requireSeller(context);
+  const at = ('at' in command && command.at) || command.now;
+  const base = { interactionId: command.interactionId, sellerId: command.sellerId, at };
+  switch (command.type) {
+    case 'LogSms':
+      return { type: 'SmsLogged', data: { ...base, direction: command.direction }, personal: { phone: command.phone, body: command.body } };
+    case 'LogEmail':
+      return { type: 'EmailLogged', data: { ...base, direction: command.direction }, personal: { address: command.address, subject: command.subject, body: command.body } };
+    case 'LogCall':
+      if (!Number.isInteger(command.durationSeconds) || command.durationSeconds < 0) throw invalid('durationSeconds', 'durationSeconds must be a non-negative integer');
+      return {
+        type: 'CallLogged',
+        data: { ...base, at: command.startedAt, startedAt: command.startedAt, durationSeconds: command.durationSeconds },
+        personal: { phone: command.phone, ...(command.notes !== undefined ? { notes: command.notes } : {}) },
+      };
+    case 'RegisterResponse': {
+      const allowed = campaign.responseCodes;
+      if (allowed.length > 0 ? !allowed.includes(command.code) : !RESPONSE_CODE.test(command.code)) {
+        throw new DomainError('unprocessable', 'unknown-response-code', allowed.length > 0 ? "code is not one of the campaign's response codes" : `code must match ${RESPONSE_CODE.source}`, 'code');
+      }
+      return { type: 'ResponseRegistered', data: { ...base, code: command.code }, ...(command.comment !== undefined ? { personal: { comment: command.comment } } : {}) };
+    }
+    case 'RegisterSale': {
+      const product = campaign.products.find((p) => p.sku === command.sku);
+      if (!product) throw new DomainError('unprocessable', 'unknown-sku', 'sku is not a product of the campaign', 'sku');
+      if (!Number.isInteger(command.quantity) || command.quantity < 1 || command.quantity > MAX_SALE_QUANTITY) {
+        throw invalid('quantity', `quantity must be an integer from 1 to ${MAX_SALE_QUANTITY}`);
+      }
+      const unitPriceMinor = command.unitPriceMinor ?? product.unitPriceMinor;
+      if (!Number.isInteger(unitPriceMinor) || unitPriceMinor < 0) throw invalid('unitPriceMinor', 'unitPriceMinor must be a non-negative integer');
+      return {
+        type: 'ProductRegistered',
+        data: {
+          ...base,
+          campaignId: state.campaignId,
+          sku: command.sku,
+          quantity: command.quantity,
+          unitPriceMinor,
+          amountMinor: unitPriceMinor * command.quantity,
+          currency: campaign.currency,
+        },
+        ...(command.extraFields !== undefined ? { personal: { extraFields: command.extraFields } } : {}),
+      };
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerState> = {
+  initialState: () => ({ status: 'none' }),
+  evolve: (state, event) => {
+    switch (event.type) {
+      case 'CustomerEnrolled':
+        return { status: 'enrolled', customerId: event.data.customerId, campaignId: event.data.campaignId, controllerId: event.data.controllerId, interactions: 0 };
+      case 'CustomerDetailsChanged':
+        return state;
+      case 'SmsLogged':
+      case 'EmailLogged':
+      case 'CallLogged':
+      case 'ResponseRegistered':
+      case 'ProductRegistered':
+        return state.status === 'enrolled' ? { ...state, interactions: state.interactions + 1 } : state;
+      default:
+        return assertNever(event);
+    }
+  },
+  decide: (command, state) => {
+    if (state.status === 'none') throw new DomainError('not-found', 'unknown-customer', 'no such customer');
+    if (command.type === 'ChangeCustomerDetails') {
+      assertCampaignOpen(command.context.campaign);
+      const changed = (Object.keys(command.personal) as (keyof CustomerPersonal)[]).filter((key) => command.personal[key] !== undefined);
+      if (changed.length === 0) throw invalid('body', 'at least one of name, email, phone, fields must be given', 'empty-change');
+      return [{ type: 'CustomerDetailsChanged', data: { customerId: state.customerId, changed, at: command.now }, personal: command.personal }];
+    }
+    return [decideInteraction(command, state, command.context)];
+  },
+};
+
+export interface EnrollmentRow {
+  customerId: string;
+  customerRef: string;
+  personal: CustomerPersonal;
+}
+
+/**
+ * Enrollment of a batch into one campaign. Every row is a new customer stream; a customerRef may
+ * appear once per batch (uniqueness among the campaign's live customers is the blind index's).
+ */
+export function decideEnrollment(campaign: CampaignState, rows: EnrollmentRow[], now: string): CustomerEnrolled[] {
+  assertCampaignOpen(campaign);
+  const seen = new Map<string, number>();
+  rows.forEach((row, i) => {
+    const ref = row.customerRef.trim();
+    if (!ref) throw invalid(`customers[${i}].customerRef`, 'customerRef must not be blank');
+    const earlier = seen.get(ref);
+    if (earlier !== undefined) throw new DomainError('conflict', 'duplicate-customer-ref', `customers[${i}].customerRef repeats customers[${earlier}].customerRef`, `customers[${i}].customerRef`);
+    seen.set(ref, i);
+  });
+  return rows.map((row) => ({
+    type: 'CustomerEnrolled',
+    data: { customerId: row.customerId, campaignId: campaign.campaignId, controllerId: campaign.controllerId, at: now },
+    personal: row.personal,
+    reference: { customerRef: row.customerRef.trim() },
+  }));
+}

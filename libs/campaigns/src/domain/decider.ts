@@ -1,0 +1,15 @@
+/** A decider: pure functions over one stream (Emmett's shape). State never holds personal data. */
+export interface Decider<Command, Event, State> {
+  initialState: () => State;
+  evolve: (state: State, event: Event) => State;
+  decide: (command: Command, state: State) => Event[];
+}
+
+/** Folds events into state. */
+export function fold<Event, State>(decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>, events: Event[]): State {
+  return events.reduce(decider.evolve, decider.initialState());
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify(value)}`);
+}

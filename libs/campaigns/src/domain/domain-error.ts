@@ -1,0 +1,21 @@
+/**
+ * A rule the domain refuses a command by. Messages name fields and rules, never values: they
+ * reach HTTP responses and logs.
+ */
+/** invalid: 400; unprocessable: 422 (refers to what does not exist); not-found: 404; conflict and closed: 409; gone: 410. */
+export type DomainErrorKind = 'invalid' | 'unprocessable' | 'not-found' | 'conflict' | 'closed' | 'gone';
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly kind: DomainErrorKind,
+    readonly code: string,
+    message: string,
+    /** For `invalid`: the offending field, as a request path (`products[2].sku`). */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const invalid = (field: string, message: string, code = 'invalid-field') => new DomainError('invalid', code, message, field);
