@@ -1,0 +1,33 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AppendListener } from './append-listener';
+import { AppendNotifier } from './append-notifier';
+import { EVENT_STORE_OPTIONS, type EventStoreOptions } from './event-store.options';
+import { EVENT_STORE } from './event-store.port';
+import { PostgresCheckpointStore } from './postgres-checkpoint-store';
+import { PostgresEventStore } from './postgres-event-store';
+import { SubscriptionRunners } from './subscription-runners';
+
+/**
+ * The PostgreSQL event store on the app's TypeORM `DataSource` (provided globally by the
+ * platform's DatabaseModule). Import `forRoot` once per host: it is global, and each instance
+ * holds its own LISTEN connection. Connections and timers close on module destroy.
+ */
+@Module({})
+export class EventStoreModule {
+  static forRoot(options: EventStoreOptions = {}): DynamicModule {
+    return {
+      module: EventStoreModule,
+      global: true,
+      providers: [
+        { provide: EVENT_STORE_OPTIONS, useValue: options },
+        AppendNotifier,
+        AppendListener,
+        PostgresEventStore,
+        { provide: EVENT_STORE, useExisting: PostgresEventStore },
+        PostgresCheckpointStore,
+        SubscriptionRunners,
+      ],
+      exports: [EVENT_STORE, PostgresEventStore, AppendNotifier, PostgresCheckpointStore, SubscriptionRunners],
+    };
+  }
+}

@@ -1,0 +1,289 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AppendListener } from './append-listener';
+import { AppendNotifier } from './append-notifier';
+import { DuplicateEventId, StreamNotFound, WrongExpectedRevision } from './event-store.errors';
+import { EVENT_STORE_OPTIONS, type EventStoreOptions, type ResolvedEventStoreOptions, resolveEventStoreOptions } from './event-store.options';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeAllOptions,
+  Subscription,
+  SubscriptionHandler,
+} from './event-store.port';
+import { PollingSubscription } from './polling-subscription';
+import { comparePositions, decodePosition, encodePosition, parsePosition, positionToString } from './position.codec';
+
+interface EventRow {
+  position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_revision: string;
+  event_id: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+  recorded_at: Date;
+}
+
+interface AppendRow {
+  head_revision: string | null;
+  position: string | null;
+  transaction_id: string | null;
+  stream_revision: string | null;
+}
+
+// Bigints and xid8 travel as text: the driver would otherwise hand back strings or lose precision.
+// The aliases shadow the columns in ORDER BY, so queries order by the qualified `e.` columns.
+const EVENT_COLUMNS = `position::text AS position, transaction_id::text AS transaction_id, stream_id,
+  stream_revision::text AS stream_revision, event_id::text AS event_id, type, data, metadata, recorded_at`;
+
+// Check and insert in one statement (one round trip, atomic without an explicit transaction).
+// Two writers that read the same head both pass the check; the loser then hits the unique
+// (stream_id, stream_revision) constraint, which append() reports as WrongExpectedRevision.
+const APPEND = `
+WITH head AS (
+  SELECT max(stream_revision) AS revision FROM es.events WHERE stream_id = $1
+), inserted AS (
+  INSERT INTO es.events (stream_id, stream_revision, event_id, type, data, metadata)
+  SELECT $1, coalesce(head.revision, -1) + e.ord, e.event_id, e.type, e.data, e.metadata
+  FROM head, unnest($4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[]) WITH ORDINALITY AS e(event_id, type, data, metadata, ord)
+  WHERE CASE $2::text
+    WHEN 'any' THEN true
+    WHEN 'no_stream' THEN head.revision IS NULL
+    WHEN 'stream_exists' THEN head.revision IS NOT NULL
+    ELSE head.revision = $3::bigint
+  END
+  ORDER BY e.ord
+  RETURNING position, transaction_id, stream_revision
+)
+SELECT head.revision::text AS head_revision, inserted.position::text AS position,
+  inserted.transaction_id::text AS transaction_id, inserted.stream_revision::text AS stream_revision
+FROM head LEFT JOIN inserted ON true
+ORDER BY inserted.stream_revision`;
+
+// The global order is (transaction_id, position), and only transactions older than every running
+// one are read. Ordering by position alone is wrong: a transaction takes its id at its first
+// write but its positions at each insert, and commits whenever it likes, so a reader that saw
+// positions 11..12 (committed) could checkpoint past 10, which a transaction still open inserts
+// and commits afterwards; the event would never be read. Below pg_snapshot_xmin every transaction
+// has committed or aborted, and later ones get larger ids, so nothing can appear behind a reader.
+// The cost: one long-running writing transaction holds every reader back (hence short batches and
+// idle_in_transaction_session_timeout).
+const READ_ALL = `
+SELECT ${EVENT_COLUMNS} FROM es.events e
+WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  AND (e.transaction_id, e.position) > ($1::xid8, $2::bigint)
+ORDER BY e.transaction_id, e.position
+LIMIT $3`;
+
+const UNIQUE_VIOLATION = '23505';
+const MAX_BIGINT = (1n << 63n) - 1n;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The event store on PostgreSQL (`es.events`), sharing the application's TypeORM data source. */
+@Injectable()
+export class PostgresEventStore implements EventStore, OnModuleDestroy {
+  private readonly options: ResolvedEventStoreOptions;
+  private readonly subscriptions = new Set<Subscription>();
+  /** Transactions joined by an append, so `transaction()` knows to wake subscribers after commit. */
+  private readonly appendedIn = new WeakSet<EntityManager>();
+  private closed = false;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(AppendNotifier) private readonly notifier: AppendNotifier,
+    @Inject(AppendListener) private readonly listener: AppendListener,
+    @Inject(EVENT_STORE_OPTIONS) options: EventStoreOptions,
+  ) {
+    this.options = resolveEventStoreOptions(options);
+  }
+
+  async append(streamId: string, events: NewEvent[], { expectedRevision, tx }: AppendOptions): Promise<AppendResult> {
+    assertAppendable(streamId, events, expectedRevision);
+    // 'any' and 'stream_exists' promise no conflict, so concurrent appends to one stream queue
+    // on a transaction-scoped lock instead of failing on the unique constraint.
+    const queue = expectedRevision === 'any' || expectedRevision === 'stream_exists';
+    if (tx) {
+      if (!tx.queryRunner?.isTransactionActive) throw new TypeError('append: tx must be the manager of an open transaction');
+      const result = await this.appendWith(tx, streamId, events, expectedRevision, queue);
+      if (events.length > 0) this.appendedIn.add(tx);
+      return result;
+    }
+    const result = queue
+      ? await this.dataSource.transaction((own) => this.appendWith(own, streamId, events, expectedRevision, true))
+      : await this.appendWith(this.dataSource.manager, streamId, events, expectedRevision, false);
+    if (events.length > 0) this.notifier.notifyAppended();
+    return result;
+  }
+
+  private async appendWith(
+    manager: EntityManager,
+    streamId: string,
+    events: NewEvent[],
+    expected: ExpectedRevision,
+    queue: boolean,
+  ): Promise<AppendResult> {
+    if (queue) await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`es.stream:${streamId}`]);
+    let rows: AppendRow[];
+    try {
+      rows = await manager.query(APPEND, [
+        streamId,
+        typeof expected === 'bigint' ? 'revision' : expected,
+        typeof expected === 'bigint' ? expected.toString() : null,
+        events.map((e) => e.eventId),
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => JSON.stringify(e.metadata)),
+      ]);
+    } catch (error) {
+      const constraint = uniqueViolationOf(error);
+      if (constraint === 'events_stream_revision_unique') {
+        // Lost a race: the winner has committed by now (the insert waited for it).
+        throw new WrongExpectedRevision(streamId, expected, await this.committedRevision(streamId));
+      }
+      if (constraint === 'events_event_id_unique') throw new DuplicateEventId(streamId);
+      throw error;
+    }
+    const head = rows[0]!.head_revision === null ? null : BigInt(rows[0]!.head_revision);
+    if (!expectationHolds(expected, head)) throw new WrongExpectedRevision(streamId, expected, head ?? 'no_stream');
+    const inserted = rows.filter((row) => row.position !== null);
+    if (inserted.length === 0) return { nextRevision: head ?? -1n, positions: [] };
+    return {
+      nextRevision: BigInt(inserted[inserted.length - 1]!.stream_revision!),
+      positions: inserted.map((row) => encodePosition({ transactionId: BigInt(row.transaction_id!), position: BigInt(row.position!) })),
+    };
+  }
+
+  private async committedRevision(streamId: string): Promise<bigint | 'no_stream'> {
+    const [row]: { revision: string | null }[] = await this.dataSource.query(
+      'SELECT max(stream_revision)::text AS revision FROM es.events WHERE stream_id = $1',
+      [streamId],
+    );
+    return row?.revision ? BigInt(row.revision) : 'no_stream';
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    assertLimit(options.limit);
+    const manager = options.tx ?? this.dataSource.manager;
+    const from = options.from === undefined ? '' : backwards ? 'AND e.stream_revision <= $3' : 'AND e.stream_revision >= $3';
+    const rows: EventRow[] = await manager.query(
+      `SELECT ${EVENT_COLUMNS} FROM es.events e WHERE e.stream_id = $1 ${from}
+       ORDER BY e.stream_revision ${backwards ? 'DESC' : 'ASC'} LIMIT $2`,
+      options.from === undefined ? [streamId, options.limit ?? null] : [streamId, options.limit ?? null, options.from.toString()],
+    );
+    if (rows.length === 0) {
+      const exists = await manager.query('SELECT 1 FROM es.events WHERE stream_id = $1 LIMIT 1', [streamId]);
+      if (exists.length === 0) throw new StreamNotFound(streamId);
+    }
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    assertLimit(options.limit);
+    const after = options.after ? decodePosition(options.after) : { transactionId: 0n, position: 0n };
+    const rows: EventRow[] = await this.dataSource.query(READ_ALL, [
+      after.transactionId.toString(),
+      // Positions are bigint here; a larger one (valid in the codec) sorts after them all anyway.
+      (after.position > MAX_BIGINT ? MAX_BIGINT : after.position).toString(),
+      options.limit ?? this.options.batchSize,
+    ]);
+    return rows.map(toRecordedEvent);
+  }
+
+  subscribeAll(options: SubscribeAllOptions, handler: SubscriptionHandler): Subscription {
+    if (this.closed) throw new Error('the event store is closed');
+    const subscription = new PollingSubscription(
+      this,
+      this.listener,
+      { ...options, batchSize: options.batchSize ?? this.options.batchSize, pollIntervalMs: options.pollIntervalMs ?? this.options.pollIntervalMs },
+      handler,
+    );
+    this.subscriptions.add(subscription);
+    void subscription.done.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
+    return subscription;
+  }
+
+  async transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    let manager: EntityManager | undefined;
+    const result = await this.dataSource.transaction((tx) => {
+      manager = tx;
+      return work(tx);
+    });
+    if (manager && this.appendedIn.delete(manager)) this.notifier.notifyAppended();
+    return result;
+  }
+
+  notifyAppended(): void {
+    this.notifier.notifyAppended();
+  }
+
+  comparePositions(a: Position, b: Position): number {
+    return comparePositions(a, b);
+  }
+
+  parsePosition(text: string): Position {
+    return parsePosition(text);
+  }
+
+  positionToString(position: Position): string {
+    return positionToString(position);
+  }
+
+  /** Stops every subscription opened through this store. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.close();
+  }
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    streamId: row.stream_id,
+    revision: BigInt(row.stream_revision),
+    position: encodePosition({ transactionId: BigInt(row.transaction_id), position: BigInt(row.position) }),
+    eventId: row.event_id,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at,
+  };
+}
+
+function expectationHolds(expected: ExpectedRevision, head: bigint | null): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return head === null;
+  if (expected === 'stream_exists') return head !== null;
+  return head === expected;
+}
+
+function assertAppendable(streamId: string, events: NewEvent[], expected: ExpectedRevision): void {
+  if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('append: stream id must be a non-empty string');
+  if (typeof expected === 'bigint' && expected < 0n) throw new RangeError('append: an expected revision is 0 or more');
+  for (const event of events) {
+    if (!UUID.test(event.eventId)) throw new TypeError(`append: event id ${JSON.stringify(event.eventId)} is not a UUID`);
+    if (typeof event.type !== 'string' || event.type.length === 0) throw new TypeError('append: event type must be a non-empty string');
+  }
+}
+
+function assertLimit(limit: number | undefined): void {
+  if (limit !== undefined && (!Number.isInteger(limit) || limit <= 0)) throw new RangeError('limit must be a positive integer');
+}
+
+function uniqueViolationOf(error: unknown): string | undefined {
+  const { driverError } = error as { driverError?: { code?: string; constraint?: string } };
+  return driverError?.code === UNIQUE_VIOLATION ? driverError.constraint : undefined;
+}
