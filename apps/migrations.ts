@@ -1,9 +1,10 @@
+import { campaignsMigrations } from '@app/campaigns';
 import { cryptoEntities, cryptoMigrations } from '@app/crypto-shredding';
 import { eventStoreMigrations } from '@app/event-store';
 import { type MigrationList, platformMigrations } from '@app/platform';
 
 /** Every lib's migrations, in the order they apply. */
-export const MIGRATIONS: MigrationList = [...platformMigrations, ...cryptoMigrations, ...eventStoreMigrations];
+export const MIGRATIONS: MigrationList = [...platformMigrations, ...cryptoMigrations, ...eventStoreMigrations, ...campaignsMigrations];
 
 /** Every lib's TypeORM entities. */
 export const ENTITIES = [...cryptoEntities];

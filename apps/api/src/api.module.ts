@@ -1,4 +1,6 @@
+import { CampaignsModule } from '@app/campaigns';
 import { CryptoShreddingModule, cryptoShreddingOptions } from '@app/crypto-shredding';
+import { EventStoreModule, SealedEventStoreModule } from '@app/event-store';
 import { HttpPlatformModule, PlatformModule, type PlatformOptions } from '@app/platform';
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { WorkerModule } from '../../worker/src/worker.module';
@@ -18,7 +20,10 @@ export class ApiModule {
       imports: [
         PlatformModule.forRoot(options),
         CryptoShreddingModule.forRoot(cryptoShreddingOptions(options.config)),
+        EventStoreModule.forRoot(),
+        SealedEventStoreModule.forRoot(),
         HttpPlatformModule,
+        CampaignsModule,
         ...(options.withWorker ? [WorkerModule] : []),
         ...(options.extraModules ?? []),
       ],

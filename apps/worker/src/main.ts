@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { CryptoShreddingModule, cryptoShreddingOptions } from '@app/crypto-shredding';
+import { EventStoreModule } from '@app/event-store';
 import { PlatformModule, runHost } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -11,6 +12,7 @@ void runHost('worker', async ({ config, databaseUrl }) => {
   @Module({
     imports: [PlatformModule.forRoot({ config, database: { url: databaseUrl, migrations: MIGRATIONS, entities: ENTITIES, applicationName: 'campaign-ledger-worker' } }),
       CryptoShreddingModule.forRoot(cryptoShreddingOptions(config)),
+      EventStoreModule.forRoot(),
       WorkerModule,
     ],
   })

@@ -10,7 +10,7 @@ export { ErasureLedger, type LedgerEntry } from './keyring/erasure-ledger';
 export { RestoreGuard, type RestoreGuardReport } from './keyring/restore-guard';
 
 export { type DataKeyRow, type KeyOwner, type KeyScope, KEY_SCOPES } from './keys/data-key';
-export { type CreatedKey, DataKeyStore, type ExistingKey } from './keys/data-key-store';
+export { type CreatedKey, DataKeyStore, type ExistingKey, type KeyDescription } from './keys/data-key-store';
 export { CampaignKeyspaces } from './keys/campaign-keyspaces';
 export { type DestroyedNotice, KeyCache, type KeyState, KEYS_DESTROYED_CHANNEL } from './keys/key-cache';
 export { type DestroyActor, type DestroyResult, type DestroySelector, KeyShredder } from './keys/key-shredder';

@@ -1,3 +1,4 @@
+import { Sealer } from '@app/crypto-shredding';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppendListener } from './append-listener';
 import { AppendNotifier } from './append-notifier';
@@ -5,6 +6,7 @@ import { EVENT_STORE_OPTIONS, type EventStoreOptions } from './event-store.optio
 import { EVENT_STORE } from './event-store.port';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store';
 import { PostgresEventStore } from './postgres-event-store';
+import { SealingEventStore, type SealingEventStoreOptions } from './sealing/sealing-event-store';
 import { SubscriptionRunners } from './subscription-runners';
 
 /**
@@ -28,6 +30,28 @@ export class EventStoreModule {
         SubscriptionRunners,
       ],
       exports: [EVENT_STORE, PostgresEventStore, AppendNotifier, PostgresCheckpointStore, SubscriptionRunners],
+    };
+  }
+}
+
+/**
+ * The sealing codec around the PostgreSQL adapter, for hosts that also load CryptoShreddingModule
+ * (its Sealer): the only way domain code appends and reads events.
+ */
+@Module({})
+export class SealedEventStoreModule {
+  static forRoot(options: SealingEventStoreOptions = {}): DynamicModule {
+    return {
+      module: SealedEventStoreModule,
+      global: true,
+      providers: [
+        {
+          provide: SealingEventStore,
+          useFactory: (store: PostgresEventStore, sealer: Sealer) => new SealingEventStore(store, sealer, options),
+          inject: [PostgresEventStore, Sealer],
+        },
+      ],
+      exports: [SealingEventStore],
     };
   }
 }

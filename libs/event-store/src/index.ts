@@ -33,7 +33,7 @@ export { PostgresEventStore } from './postgres-event-store';
 export { PostgresCheckpointStore } from './postgres-checkpoint-store';
 export { SubscriptionRunner, type SubscriptionRunnerOptions } from './subscription-runner';
 export { SubscriptionRunners } from './subscription-runners';
-export { EventStoreModule } from './event-store.module';
+export { EventStoreModule, SealedEventStoreModule } from './event-store.module';
 export { createPostgresEventStore, type PostgresEventStoreKit } from './event-store.factory';
 export { eventStoreMigrations } from './migrations';
 

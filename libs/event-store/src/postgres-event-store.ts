@@ -125,6 +125,50 @@ export class PostgresEventStore implements EventStore, OnModuleDestroy {
     return result;
   }
 
+  /**
+   * Creates many new streams in one INSERT (bulk enrollment). Each stream must not exist: one
+   * that does fails the whole call on the (stream, revision) constraint, as WrongExpectedRevision.
+   */
+  async appendNewStreams(streams: { streamId: string; events: NewEvent[] }[], { tx }: { tx?: EntityManager }): Promise<{ positions: Position[] }> {
+    for (const stream of streams) assertAppendable(stream.streamId, stream.events, 'no_stream');
+    const rows = streams.flatMap((stream) => stream.events.map((event, revision) => ({ stream, event, revision })));
+    if (rows.length === 0) return { positions: [] };
+    const manager = tx ?? this.dataSource.manager;
+    let inserted: { position: string; transaction_id: string }[];
+    try {
+      inserted = await manager.query(
+        `INSERT INTO es.events (stream_id, stream_revision, event_id, type, data, metadata)
+         SELECT s, r, e, t, d, m FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY AS x(s, r, e, t, d, m, ord)
+         ORDER BY ord
+         RETURNING position::text AS position, transaction_id::text AS transaction_id`,
+        [
+          rows.map((row) => row.stream.streamId),
+          rows.map((row) => String(row.revision)),
+          rows.map((row) => row.event.eventId),
+          rows.map((row) => row.event.type),
+          rows.map((row) => JSON.stringify(row.event.data)),
+          rows.map((row) => JSON.stringify(row.event.metadata)),
+        ],
+      );
+    } catch (error) {
+      const constraint = uniqueViolationOf(error);
+      if (constraint === 'events_stream_revision_unique') {
+        const detail = (error as { driverError?: { detail?: string } }).driverError?.detail ?? '';
+        const streamId = /=\(([^,]+),/.exec(detail)?.[1] ?? streams[0].streamId;
+        throw new WrongExpectedRevision(streamId, 'no_stream', await this.committedRevision(streamId));
+      }
+      if (constraint === 'events_event_id_unique') throw new DuplicateEventId(streams[0].streamId);
+      throw error;
+    }
+    if (tx) this.appendedIn.add(tx);
+    else this.notifier.notifyAppended();
+    const positions = inserted
+      .map((row) => ({ transactionId: BigInt(row.transaction_id), position: BigInt(row.position) }))
+      .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0))
+      .map(encodePosition);
+    return { positions };
+  }
+
   private async appendWith(
     manager: EntityManager,
     streamId: string,

@@ -78,6 +78,29 @@ export class BlindIndex {
     await tx.query(`DELETE FROM crypto.blind_index WHERE customer_id = $1 AND kind = ANY($2::text[])`, [customerId, kinds]);
   }
 
+  /** For each value, the customers matching it (one query for all values). */
+  async findMany(controllerId: string, kind: IdentifierKind, values: string[], db: Pick<EntityManager, 'query'> = this.dataSource, campaignId?: string): Promise<IndexMatch[][]> {
+    if (values.length === 0) return [];
+    const versions = [...this.keyring.indexKeys()];
+    const hashes = values.map((value) => {
+      const normalized = this.normalize(kind, value);
+      return versions.map(([version, key]) => ({ version, hash: blindHash(key, controllerId, kind, normalized) }));
+    });
+    const flat = hashes.flat();
+    const rows: { customer_id: string; campaign_id: string; live: boolean; index_key_version: number; hash: Buffer }[] = await db.query(
+      `SELECT customer_id, campaign_id, live, index_key_version, hash FROM crypto.blind_index
+        WHERE controller_id = $1 AND kind = $2 AND (index_key_version, hash) IN (SELECT * FROM unnest($3::integer[], $4::bytea[]))
+          AND ($5::uuid IS NULL OR campaign_id = $5)`,
+      [controllerId, kind, flat.map((h) => h.version), flat.map((h) => h.hash), campaignId ?? null],
+    );
+    const byHash = new Map<string, IndexMatch[]>();
+    for (const row of rows) {
+      const id = `${row.index_key_version}:${row.hash.toString('hex')}`;
+      byHash.set(id, [...(byHash.get(id) ?? []), { customerId: row.customer_id, campaignId: row.campaign_id, live: row.live }]);
+    }
+    return hashes.map((candidates) => candidates.flatMap((c) => byHash.get(`${c.version}:${c.hash.toString('hex')}`) ?? []));
+  }
+
   /** Customers of a controller matching an identifier, under every index-key version present. */
   async find(controllerId: string, kind: IdentifierKind, value: string, db: Pick<EntityManager, 'query'> = this.dataSource, campaignId?: string): Promise<IndexMatch[]> {
     const normalized = this.normalize(kind, value);

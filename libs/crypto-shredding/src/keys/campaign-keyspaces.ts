@@ -60,6 +60,18 @@ export class CampaignKeyspaces {
     );
   }
 
+  /** The keyspace's state and, once anonymized, whether reference keys went too (full mode). */
+  async describe(db: Pick<EntityManager, 'query'>, campaignId: string): Promise<{ status: string; closedAt: Date | null; closedBy: string | null; referenceKeysDestroyed: boolean } | null> {
+    const rows: { status: string; closed_at: Date | null; closed_by: string | null; reference_gone: boolean }[] = await db.query(
+      `SELECT k.status, k.closed_at, k.closed_by,
+              EXISTS (SELECT 1 FROM crypto.data_keys d WHERE d.campaign_id = k.campaign_id AND d.scope = 'reference' AND d.wrapped IS NULL) AS reference_gone
+         FROM crypto.campaign_keyspaces k WHERE k.campaign_id = $1`,
+      [campaignId],
+    );
+    const row = rows[0];
+    return row ? { status: row.status, closedAt: row.closed_at, closedBy: row.closed_by, referenceKeysDestroyed: row.reference_gone } : null;
+  }
+
   async status(db: Pick<EntityManager, 'query'>, campaignId: string): Promise<string | null> {
     const rows: { status: string }[] = await db.query(`SELECT status FROM crypto.campaign_keyspaces WHERE campaign_id = $1`, [campaignId]);
     return rows[0]?.status ?? null;

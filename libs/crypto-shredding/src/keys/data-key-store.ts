@@ -16,6 +16,12 @@ export interface ExistingKey {
 
 type Queryable = Pick<EntityManager, 'query'>;
 
+export interface KeyDescription extends KeyOwner {
+  keyId: string;
+  destroyedAt: Date | null;
+  certificateId: string | null;
+}
+
 const ROW_COLUMNS = `key_id AS "keyId", scope, subject_id AS "subjectId", campaign_id AS "campaignId",
   controller_id AS "controllerId", kek_version AS "kekVersion", wrapped`;
 
@@ -78,6 +84,17 @@ export class DataKeyStore {
       [scope, subjectIds],
     );
     return new Map(rows.map((row) => [row.subject_id, { keyId: row.key_id, destroyed: row.destroyed }]));
+  }
+
+  /** The keys of these subjects with their tombstone details (no key material). */
+  async describe(db: Queryable, subjectIds: string[]): Promise<KeyDescription[]> {
+    if (subjectIds.length === 0) return [];
+    return db.query(
+      `SELECT key_id AS "keyId", scope, subject_id AS "subjectId", campaign_id AS "campaignId", controller_id AS "controllerId",
+              destroyed_at AS "destroyedAt", destroyed_certificate AS "certificateId"
+         FROM crypto.data_keys WHERE subject_id = ANY($1::text[])`,
+      [subjectIds],
+    );
   }
 
   /** Rows by key id (wrapped NULL for destroyed keys); absent ids are not in the map. */

@@ -14,6 +14,8 @@ export function configureHttpApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useLogger(app.get(Logger));
   express.useBodyParser('json', { limit: BODY_LIMIT });
+  // Bulk enrollment also takes CSV.
+  express.useBodyParser('text', { type: ['text/csv'], limit: BODY_LIMIT });
   express.disable('x-powered-by');
   express.use(app.get(MetricsRegistry).middleware());
   app.useGlobalPipes(createValidationPipe());

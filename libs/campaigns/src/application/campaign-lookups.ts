@@ -1,0 +1,56 @@
+import { CampaignKeyspaces } from '@app/crypto-shredding';
+import { assertControllerScope, type Principal } from '@app/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { campaignDecider, type ExistingCampaign } from '../domain/campaign.decider';
+import { customerDecider, type CustomerState } from '../domain/customer.decider';
+import { DomainError } from '../domain/domain-error';
+import { streams } from '../domain/events';
+import { CustomerKeys, type CustomerKeyState } from './customer-keys';
+import { StreamDecisions } from './stream-decisions';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface CustomerInScope {
+  state: CustomerState & { status: 'enrolled' };
+  keys: CustomerKeyState;
+}
+
+/** Loads what commands and queries check first: existence (404), then the token's scope (403). */
+@Injectable()
+export class CampaignLookups {
+  constructor(
+    @Inject(StreamDecisions) private readonly decisions: StreamDecisions,
+    @Inject(CampaignKeyspaces) private readonly keyspaces: CampaignKeyspaces,
+    @Inject(CustomerKeys) private readonly customerKeys: CustomerKeys,
+  ) {}
+
+  async campaign(tx: EntityManager | undefined, campaignId: string): Promise<ExistingCampaign> {
+    if (!UUID.test(campaignId)) throw new DomainError('not-found', 'unknown-campaign', 'no such campaign');
+    const { state } = await this.decisions.load(tx, campaignDecider, streams.campaign(campaignId));
+    if (state.status === 'none') throw new DomainError('not-found', 'unknown-campaign', 'no such campaign');
+    return state;
+  }
+
+  /** With `writable`, also takes the keyspace FOR SHARE: an anonymized campaign answers 410. */
+  async campaignInScope(tx: EntityManager | undefined, principal: Principal, campaignId: string, options: { writable?: boolean } = {}): Promise<ExistingCampaign> {
+    const campaign = await this.campaign(tx, campaignId);
+    assertControllerScope(principal, campaign.controllerId);
+    if (options.writable && tx) await this.keyspaces.lockForWrite(tx, campaignId);
+    return campaign;
+  }
+
+  async customerInScope(tx: EntityManager | undefined, principal: Principal, customerId: string): Promise<CustomerInScope> {
+    if (!UUID.test(customerId)) throw new DomainError('not-found', 'unknown-customer', 'no such customer');
+    const { state } = await this.decisions.load(tx, customerDecider, streams.customer(customerId));
+    if (state.status === 'none') throw new DomainError('not-found', 'unknown-customer', 'no such customer');
+    assertControllerScope(principal, state.controllerId);
+    const keys = (await this.customerKeys.of(tx, [customerId])).get(customerId);
+    if (!keys) throw new Error(`customer ${customerId} has no keys`);
+    return { state, keys };
+  }
+
+  sellerExists(tx: EntityManager, sellerId: string): Promise<boolean> {
+    return this.decisions.exists(tx, streams.seller(sellerId));
+  }
+}

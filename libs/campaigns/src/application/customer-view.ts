@@ -1,0 +1,83 @@
+import { isErased, type PersonalData } from '@app/crypto-shredding';
+import type { OpenedEvent } from '@app/event-store';
+import type { CustomerPersonal } from '../domain/events';
+import type { Anonymization } from './customer-keys';
+
+export interface PersonalView {
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  fields: Record<string, string | number | boolean> | null;
+}
+
+export interface TimelineEntry {
+  type: 'sms' | 'email' | 'call' | 'response' | 'sale';
+  at: string;
+  sellerId: string;
+  interactionId: string;
+  [plain: string]: unknown;
+  personal: PersonalData | null;
+}
+
+export interface CustomerSummary {
+  customerId: string;
+  campaignId: string;
+  controllerId: string;
+  status: 'active' | 'anonymized';
+  anonymization: Anonymization | null;
+  customerRef: string | null;
+  personal: PersonalView | null;
+}
+
+export interface CustomerView extends CustomerSummary {
+  timeline: TimelineEntry[];
+}
+
+const TIMELINE_TYPES: Record<string, TimelineEntry['type']> = {
+  SmsLogged: 'sms',
+  EmailLogged: 'email',
+  CallLogged: 'call',
+  ResponseRegistered: 'response',
+  ProductRegistered: 'sale',
+};
+
+export function personalView(personal: CustomerPersonal | null): PersonalView | null {
+  if (!personal) return null;
+  return { name: personal.name ?? null, email: personal.email ?? null, phone: personal.phone ?? null, fields: personal.fields ?? null };
+}
+
+const plainOrNull = (value: PersonalData | undefined | ReturnType<typeof Object>): PersonalData | null =>
+  value === undefined || isErased(value) ? null : (value as PersonalData);
+
+/** The customer card: current details (enrollment plus changes), reference, and every interaction. */
+export function customerView(events: OpenedEvent[], keys: { anonymization: Anonymization | null }): CustomerView {
+  let details: CustomerPersonal | null = {};
+  let customerRef: string | null = null;
+  let ids = { customerId: '', campaignId: '', controllerId: '' };
+  const timeline: TimelineEntry[] = [];
+  for (const event of events) {
+    if (event.type === 'CustomerEnrolled') {
+      const data = event.data as { customerId: string; campaignId: string; controllerId: string };
+      ids = { customerId: data.customerId, campaignId: data.campaignId, controllerId: data.controllerId };
+      const personal = plainOrNull(event.personal);
+      details = personal ? { ...(personal as CustomerPersonal) } : null;
+      const reference = plainOrNull(event.reference);
+      customerRef = reference ? String(reference.customerRef) : null;
+    } else if (event.type === 'CustomerDetailsChanged') {
+      const personal = plainOrNull(event.personal);
+      details = details && personal ? { ...details, ...(personal as CustomerPersonal) } : null;
+    } else if (TIMELINE_TYPES[event.type]) {
+      const { interactionId, sellerId, at, ...plain } = event.data as { interactionId: string; sellerId: string; at: string };
+      timeline.push({ type: TIMELINE_TYPES[event.type], at, sellerId, interactionId, ...plain, personal: plainOrNull(event.personal) });
+    }
+  }
+  const anonymized = keys.anonymization !== null;
+  return {
+    ...ids,
+    status: anonymized ? 'anonymized' : 'active',
+    anonymization: keys.anonymization,
+    customerRef: keys.anonymization?.mode === 'full' ? null : customerRef,
+    personal: anonymized ? null : personalView(details),
+    timeline: anonymized ? timeline.map((entry) => ({ ...entry, personal: null })) : timeline,
+  };
+}

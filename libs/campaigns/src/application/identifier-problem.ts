@@ -1,0 +1,23 @@
+import { type BlindIndex, type IdentifierKind, InvalidIdentifier } from '@app/crypto-shredding';
+import { type FieldError, ValidationProblem } from '@app/platform';
+
+export interface IdentifierInput {
+  /** Request path of the value, e.g. `customers[17].phone`. */
+  field: string;
+  kind: IdentifierKind;
+  value: string;
+}
+
+/** E-mail and phone must normalize (E.164 with the configured default region); all failures in one 400. */
+export function assertIdentifiers(blindIndex: BlindIndex, inputs: IdentifierInput[]): void {
+  const errors: FieldError[] = [];
+  for (const input of inputs) {
+    try {
+      blindIndex.normalize(input.kind, input.value);
+    } catch (error) {
+      if (!(error instanceof InvalidIdentifier)) throw error;
+      errors.push({ field: input.field, message: `${input.field} is ${error.message}` });
+    }
+  }
+  if (errors.length > 0) throw new ValidationProblem(errors);
+}

@@ -1,0 +1,19 @@
+import type { Principal } from '@app/platform';
+import { Query } from '@nestjs/cqrs';
+import type { CustomerSummary } from '../../customer-view';
+
+export interface CustomerPage {
+  items: CustomerSummary[];
+  nextCursor: string | null;
+}
+
+export class ListCustomersQuery extends Query<CustomerPage> {
+  constructor(
+    readonly principal: Principal,
+    readonly campaignId: string,
+    readonly limit: number,
+    readonly cursor: string | undefined,
+  ) {
+    super();
+  }
+}

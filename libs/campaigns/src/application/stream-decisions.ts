@@ -1,0 +1,65 @@
+import { type AppendResult, type SealedEvent, SealingEventStore, StreamNotFound } from '@app/event-store';
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { type Decider, fold } from '../domain/decider';
+
+export interface LoadedStream<State> {
+  state: State;
+  events: SealedEvent[];
+  /** What the next append expects. */
+  expected: bigint | 'no_stream';
+}
+
+export interface DecisionOptions {
+  keys?: { personal?: string; reference?: string };
+  actor: string;
+  correlationId?: string;
+}
+
+/**
+ * The one generic command path: load the stream (nothing is decrypted: evolve reads plain data
+ * only), decide, append with the expected revision. Handlers stay a few lines.
+ */
+@Injectable()
+export class StreamDecisions {
+  constructor(@Inject(SealingEventStore) private readonly store: SealingEventStore) {}
+
+  async load<Event, State>(tx: EntityManager | undefined, decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>, streamId: string): Promise<LoadedStream<State>> {
+    let events: SealedEvent[];
+    try {
+      events = await this.store.readStream(streamId, { tx });
+    } catch (error) {
+      if (error instanceof StreamNotFound) return { state: decider.initialState(), events: [], expected: 'no_stream' };
+      throw error;
+    }
+    return { state: fold(decider, events as unknown as Event[]), events, expected: events[events.length - 1].revision };
+  }
+
+  async exists(tx: EntityManager | undefined, streamId: string): Promise<boolean> {
+    try {
+      await this.store.readStream(streamId, { tx, limit: 1 });
+      return true;
+    } catch (error) {
+      if (error instanceof StreamNotFound) return false;
+      throw error;
+    }
+  }
+
+  async decide<Command, Event extends { type: string; data: object }, State>(
+    tx: EntityManager,
+    decider: Decider<Command, Event, State>,
+    streamId: string,
+    command: Command,
+    options: DecisionOptions,
+  ): Promise<{ events: Event[]; state: State; result: AppendResult & { eventIds: string[] } }> {
+    const { state, expected } = await this.load(tx, decider, streamId);
+    const events = decider.decide(command, state);
+    const result = await this.store.append(streamId, events as never, {
+      expectedRevision: expected,
+      tx,
+      keys: options.keys ?? {},
+      metadata: { actor: options.actor, ...(options.correlationId ? { correlationId: options.correlationId } : {}) },
+    });
+    return { events, state: events.reduce(decider.evolve, state), result };
+  }
+}

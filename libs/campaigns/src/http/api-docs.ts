@@ -1,0 +1,27 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+
+const problem = (status: number, title: string, detail: string, extra: Record<string, unknown> = {}) => ({
+  description: `${title} (application/problem+json)`,
+  content: { 'application/problem+json': { example: { type: `urn:campaign-ledger:problem:${title.toLowerCase().replace(/[^a-z]+/g, '-')}`, title, status, detail, ...extra } } },
+});
+
+/** The errors every protected route can answer with. */
+export const ProtectedRoute = () =>
+  applyDecorators(
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse(problem(401, 'Unauthorized', 'A bearer token is required.')),
+    ApiForbiddenResponse(problem(403, 'Forbidden', 'The token does not cover this controller.')),
+  );
+
+/** What a command route adds: validation errors and idempotency. */
+export const CommandRoute = () =>
+  applyDecorators(
+    ProtectedRoute(),
+    ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Scoped by token subject and route; a repeat with the same body returns the first response, another body is a 422' }),
+    ApiBadRequestResponse(problem(400, 'Validation failed', 'The request is not valid; see errors.', { errors: [{ field: 'customers[17].email', message: 'customers[17].email must be an email' }] })),
+    ApiUnprocessableEntityResponse(problem(422, 'Unprocessable Content', 'sellerId names no registered seller', { errors: [{ field: 'sellerId', message: 'sellerId names no registered seller' }] })),
+  );
+
+export const NotFound = (what: string) => ApiNotFoundResponse(problem(404, 'Not Found', `no such ${what}`));
+export const problemExample = problem;

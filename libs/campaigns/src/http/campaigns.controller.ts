@@ -1,0 +1,100 @@
+import { CurrentPrincipal, type Principal, Roles, ValidationProblem } from '@app/platform';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiConflictResponse, ApiCreatedResponse, ApiGoneResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CloseCampaignCommand } from '../application/commands/close-campaign/close-campaign.command';
+import { CreateCampaignCommand } from '../application/commands/create-campaign/create-campaign.command';
+import { RegisterControllerCommand } from '../application/commands/register-controller/register-controller.command';
+import { UpsertSellerCommand } from '../application/commands/upsert-seller/upsert-seller.command';
+import { GetCampaignQuery } from '../application/queries/get-campaign/get-campaign.query';
+import { CommandRoute, NotFound, ProtectedRoute, problemExample } from './api-docs';
+import { commandRequest } from './command-request';
+import { DomainProblemsInterceptor } from './domain-problems.interceptor';
+import { CreateCampaignDto, RegisterControllerDto, UpsertSellerDto } from './dto/campaign.dto';
+import { WaitForQueryDto } from './dto/customer.dto';
+import { ID_PATTERN } from './dto/validators';
+
+const position = 'AAAAAAAAB9E-AAAAAAAAAB0';
+
+@ApiTags('controllers, sellers, campaigns')
+@UseInterceptors(DomainProblemsInterceptor)
+@Controller('v1')
+export class CampaignsController {
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(QueryBus) private readonly queries: QueryBus,
+  ) {}
+
+  @Post('controllers')
+  @Roles('service', 'admin')
+  @ApiOperation({ summary: 'Register a controller (the client who owns the data)' })
+  @CommandRoute()
+  @ApiCreatedResponse({ schema: { example: { id: 'telco-no', position } } })
+  @ApiConflictResponse(problemExample(409, 'Conflict', 'controller telco-no is already registered'))
+  async registerController(@Body() body: RegisterControllerDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const outcome = await this.commands.execute(new RegisterControllerCommand(commandRequest(req, principal, body), body.id, body.name));
+    res.status(outcome.status);
+    return outcome.body;
+  }
+
+  @Put('sellers/:id')
+  @Roles('service', 'admin')
+  @ApiOperation({ summary: 'Create or rename a seller; the name is sealed under the seller\'s own key' })
+  @CommandRoute()
+  @ApiOkResponse({ schema: { example: { id: 'seller-17', position } } })
+  async upsertSeller(@Param('id') id: string, @Body() body: UpsertSellerDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    assertId(id);
+    const outcome = await this.commands.execute(new UpsertSellerCommand(commandRequest(req, principal, body), id, body.name));
+    res.status(outcome.status);
+    return outcome.body;
+  }
+
+  @Post('campaigns')
+  @Roles('service', 'admin')
+  @ApiOperation({ summary: 'Create a campaign for a controller' })
+  @CommandRoute()
+  @ApiCreatedResponse({ schema: { example: { campaignId: '0b6f3c1e-3f7a-4c55-9d1e-2a9b8c7d6e5f', position } } })
+  async createCampaign(@Body() body: CreateCampaignDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const outcome = await this.commands.execute(new CreateCampaignCommand(commandRequest(req, principal, body), body));
+    res.status(outcome.status);
+    return outcome.body;
+  }
+
+  @Get('campaigns/:id')
+  @Roles('service', 'admin')
+  @ApiOperation({ summary: 'A campaign with its status, anonymization and customer count' })
+  @ProtectedRoute()
+  @NotFound('campaign')
+  @ApiOkResponse({
+    schema: {
+      example: {
+        campaignId: '0b6f3c1e-3f7a-4c55-9d1e-2a9b8c7d6e5f', controllerId: 'telco-no', name: 'Winter broadband 2026', purpose: 'Telemarketing', startsOn: '2026-12-01', endsOn: '2026-12-31',
+        currency: 'NOK', timeZone: 'Europe/Oslo', status: 'active', anonymization: null, legalHold: null, customerCount: 1200,
+        products: [{ sku: 'BB-100', name: 'Broadband 100', unitPriceMinor: 49900 }], budgets: [{ sellerId: 'seller-17', targetMinor: 5000000 }], retention: { anonymizeAfterDays: 30, fullAnonymizeAfterDays: 365 },
+      },
+    },
+  })
+  getCampaign(@Param('id') id: string, @Query() _query: WaitForQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.queries.execute(new GetCampaignQuery(principal, id));
+  }
+
+  @Post('campaigns/:id/close')
+  @HttpCode(200)
+  @Roles('service', 'admin')
+  @ApiOperation({ summary: 'Close a campaign: no more interactions or enrollment' })
+  @CommandRoute()
+  @NotFound('campaign')
+  @ApiOkResponse({ schema: { example: { position } } })
+  @ApiConflictResponse(problemExample(409, 'Conflict', 'the campaign is already closed'))
+  @ApiGoneResponse(problemExample(410, 'Gone', 'The campaign has been anonymized.'))
+  async closeCampaign(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const outcome = await this.commands.execute(new CloseCampaignCommand(commandRequest(req, principal, {}), id));
+    res.status(outcome.status);
+    return outcome.body;
+  }
+}
+
+function assertId(id: string): void {
+  if (!ID_PATTERN.test(id)) throw new ValidationProblem([{ field: 'id', message: 'id must be 1-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"' }]);
+}

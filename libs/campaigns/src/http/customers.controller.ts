@@ -1,0 +1,170 @@
+import { CurrentPrincipal, flattenValidationErrors, type Principal, Roles, ValidationProblem } from '@app/platform';
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiGoneResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { Request, Response } from 'express';
+import { ChangeCustomerDetailsCommand } from '../application/commands/change-customer-details/change-customer-details.command';
+import { EnrollCustomersCommand } from '../application/commands/enroll-customers/enroll-customers.command';
+import { type InteractionInput, RecordInteractionCommand } from '../application/commands/record-interaction/record-interaction.command';
+import { GetCustomerQuery } from '../application/queries/get-customer/get-customer.query';
+import { ListCustomersQuery } from '../application/queries/list-customers/list-customers.query';
+import { CommandRoute, NotFound, ProtectedRoute, problemExample } from './api-docs';
+import { commandRequest } from './command-request';
+import { customersFromCsv } from './csv-customers';
+import { DomainProblemsInterceptor } from './domain-problems.interceptor';
+import { CallDto, EmailDto, EnrollCustomersDto, ListCustomersQueryDto, PatchCustomerDto, ResponseDto, SaleDto, SmsDto, WaitForQueryDto } from './dto/customer.dto';
+
+const position = 'AAAAAAAAB9E-AAAAAAAAAB0';
+const customerId = '5d0c9f1a-6b1e-4c2d-8e3f-7a6b5c4d3e2f';
+const interactionCreated = { schema: { example: { interactionId: '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d', position } } };
+const gone = problemExample(410, 'Gone', 'The customer has been anonymized.');
+const closed = problemExample(409, 'Conflict', 'the campaign is closed');
+const exampleCustomer = {
+  customerId, campaignId: '0b6f3c1e-3f7a-4c55-9d1e-2a9b8c7d6e5f', controllerId: 'telco-no', status: 'active', anonymization: null, customerRef: 'CRM-000123',
+  personal: { name: 'Kari Nordmann', email: 'kari@example.no', phone: '+4791234567', fields: { segment: 'B2C' } },
+};
+
+/** The JSON body or the CSV text, validated as one EnrollCustomersDto with row-numbered errors. */
+function enrollmentBody(body: unknown): EnrollCustomersDto {
+  const plain = typeof body === 'string' ? { customers: customersFromCsv(body) } : body;
+  const dto = plainToInstance(EnrollCustomersDto, plain ?? {});
+  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
+  if (errors.length > 0) throw new ValidationProblem(flattenValidationErrors(errors));
+  return dto;
+}
+
+@ApiTags('customers and interactions')
+@UseInterceptors(DomainProblemsInterceptor)
+@Controller('v1')
+export class CustomersController {
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(QueryBus) private readonly queries: QueryBus,
+  ) {}
+
+  @Post('campaigns/:id/customers')
+  @Roles('service', 'seller', 'admin')
+  @ApiOperation({ summary: 'Enroll 1-10,000 customers, all or nothing (JSON, or CSV with a header row)' })
+  @ApiConsumes('application/json', 'text/csv')
+  @ApiBody({ type: EnrollCustomersDto, description: 'or text/csv: customerRef,name,email,phone,<field>... (`,` or `;`)' })
+  @CommandRoute()
+  @NotFound('campaign')
+  @ApiCreatedResponse({ schema: { example: { customerIds: [customerId], position } } })
+  @ApiConflictResponse(problemExample(409, 'Conflict', 'customers[2].customerRef is already enrolled in this campaign'))
+  @ApiGoneResponse(problemExample(410, 'Gone', 'The campaign has been anonymized.'))
+  async enroll(@Param('id') campaignId: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const dto = enrollmentBody(body);
+    const outcome = await this.commands.execute(new EnrollCustomersCommand(commandRequest(req, principal, body), campaignId, dto.customers));
+    res.status(outcome.status);
+    return outcome.body;
+  }
+
+  @Get('campaigns/:id/customers')
+  @Roles('service', 'seller', 'admin')
+  @ApiOperation({ summary: 'Page through a campaign\'s customers (without timelines)' })
+  @ProtectedRoute()
+  @NotFound('campaign')
+  @ApiOkResponse({ schema: { example: { items: [exampleCustomer], nextCursor: 'c2VxOjUw' } } })
+  listCustomers(@Param('id') campaignId: string, @Query() query: ListCustomersQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.queries.execute(new ListCustomersQuery(principal, campaignId, query.limit ?? 50, query.cursor));
+  }
+
+  @Get('customers/:id')
+  @Roles('service', 'seller', 'admin')
+  @ApiOperation({ summary: 'The customer card: details, reference and timeline, opened in scope' })
+  @ProtectedRoute()
+  @NotFound('customer')
+  @ApiOkResponse({
+    schema: {
+      example: {
+        ...exampleCustomer,
+        timeline: [{ type: 'sms', at: '2026-12-02T09:30:00.000Z', sellerId: 'seller-17', interactionId: '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d', direction: 'outbound', personal: { phone: '+4791234567', body: 'Hei!' } }],
+      },
+    },
+  })
+  getCustomer(@Param('id') id: string, @Query() _query: WaitForQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.queries.execute(new GetCustomerQuery(principal, id));
+  }
+
+  @Patch('customers/:id')
+  @Roles('service', 'seller', 'admin')
+  @ApiOperation({ summary: 'Change a customer\'s details; the blind index follows' })
+  @CommandRoute()
+  @NotFound('customer')
+  @ApiOkResponse({ schema: { example: { position } } })
+  @ApiGoneResponse(gone)
+  async patchCustomer(@Param('id') id: string, @Body() body: PatchCustomerDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const outcome = await this.commands.execute(new ChangeCustomerDetailsCommand(commandRequest(req, principal, body), id, { ...body }));
+    res.status(outcome.status);
+    return outcome.body;
+  }
+
+  @Post('customers/:id/sms')
+  @HttpCode(201)
+  @Roles('service', 'seller', 'admin')
+  @ApiOperation({ summary: 'Log an SMS' })
+  @CommandRoute()
+  @NotFound('customer')
+  @ApiCreatedResponse(interactionCreated)
+  @ApiConflictResponse(closed)
+  @ApiGoneResponse(gone)
+  sms(@Param('id') id: string, @Body() body: SmsDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.record(req, res, principal, id, body, { type: 'LogSms', ...body });
+  }
+
+  @Post('customers/:id/emails')
+  @Roles('service', 'seller', 'admin')
+  @ApiOperation({ summary: 'Log an e-mail' })
+  @CommandRoute()
+  @NotFound('customer')
+  @ApiCreatedResponse(interactionCreated)
+  @ApiConflictResponse(closed)
+  @ApiGoneResponse(gone)
+  emails(@Param('id') id: string, @Body() body: EmailDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.record(req, res, principal, id, body, { type: 'LogEmail', ...body });
+  }
+
+  @Post('customers/:id/calls')
+  @Roles('service', 'seller', 'admin')
+  @ApiOperation({ summary: 'Log a call' })
+  @CommandRoute()
+  @NotFound('customer')
+  @ApiCreatedResponse(interactionCreated)
+  @ApiConflictResponse(closed)
+  @ApiGoneResponse(gone)
+  calls(@Param('id') id: string, @Body() body: CallDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.record(req, res, principal, id, body, { type: 'LogCall', ...body });
+  }
+
+  @Post('customers/:id/responses')
+  @Roles('service', 'seller', 'admin')
+  @ApiOperation({ summary: 'Register a response (outcome code and optional comment)' })
+  @CommandRoute()
+  @NotFound('customer')
+  @ApiCreatedResponse(interactionCreated)
+  @ApiConflictResponse(closed)
+  @ApiGoneResponse(gone)
+  responses(@Param('id') id: string, @Body() body: ResponseDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.record(req, res, principal, id, body, { type: 'RegisterResponse', ...body });
+  }
+
+  @Post('customers/:id/sales')
+  @Roles('service', 'seller', 'admin')
+  @ApiOperation({ summary: 'Register a sale of a campaign product' })
+  @CommandRoute()
+  @NotFound('customer')
+  @ApiCreatedResponse(interactionCreated)
+  @ApiConflictResponse(closed)
+  @ApiGoneResponse(gone)
+  sales(@Param('id') id: string, @Body() body: SaleDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.record(req, res, principal, id, body, { type: 'RegisterSale', ...body });
+  }
+
+  private async record(req: Request, res: Response, principal: Principal, customerId: string, body: object, interaction: InteractionInput) {
+    const outcome = await this.commands.execute(new RecordInteractionCommand(commandRequest(req, principal, body), customerId, interaction));
+    res.status(outcome.status);
+    return outcome.body;
+  }
+}

@@ -1,0 +1,219 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { RESPONSE_CODE } from '../../domain/campaign.decider';
+import { MAX_SALE_QUANTITY } from '../../domain/customer.decider';
+import { ID_PATTERN, IsFlatRecord, IsPosition } from './validators';
+
+const sellerIdMessage = 'sellerId must be 1-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"';
+const flatExample = { segment: 'B2C', contractMonths: 12, consent: true };
+
+export class CustomerInputDto {
+  @ApiProperty({ example: 'CRM-000123', description: "The controller's own id for the person (sealed under the reference key)" })
+  @IsString()
+  @Length(1, 128)
+  customerRef!: string;
+
+  @ApiPropertyOptional({ example: 'Kari Nordmann' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'kari@example.no' })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  email?: string;
+
+  @ApiPropertyOptional({ example: '+47 912 34 567', description: 'Any notation; normalized to E.164 (default region configurable, NO)' })
+  @IsOptional()
+  @IsString()
+  @Length(3, 32)
+  phone?: string;
+
+  @ApiPropertyOptional({ example: flatExample, description: 'Flat CRM fields: string, number or boolean values' })
+  @IsOptional()
+  @IsFlatRecord()
+  fields?: Record<string, string | number | boolean>;
+}
+
+export class EnrollCustomersDto {
+  @ApiProperty({ type: [CustomerInputDto], description: '1-10,000 customers; the whole batch is refused if any row is' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10_000)
+  @ValidateNested({ each: true })
+  @Type(() => CustomerInputDto)
+  customers!: CustomerInputDto[];
+}
+
+export class PatchCustomerDto {
+  @ApiPropertyOptional({ example: 'Kari Nordmann' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'kari.nordmann@example.no' })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  email?: string;
+
+  @ApiPropertyOptional({ example: '+4791234567' })
+  @IsOptional()
+  @IsString()
+  @Length(3, 32)
+  phone?: string;
+
+  @ApiPropertyOptional({ example: flatExample })
+  @IsOptional()
+  @IsFlatRecord()
+  fields?: Record<string, string | number | boolean>;
+}
+
+class InteractionDto {
+  @ApiProperty({ example: 'seller-17' })
+  @Matches(ID_PATTERN, { message: sellerIdMessage })
+  sellerId!: string;
+}
+
+export class SmsDto extends InteractionDto {
+  @ApiProperty({ enum: ['outbound', 'inbound'] })
+  @IsIn(['outbound', 'inbound'])
+  direction!: 'outbound' | 'inbound';
+
+  @ApiProperty({ example: '+4791234567' })
+  @IsString()
+  @Length(3, 32)
+  phone!: string;
+
+  @ApiProperty({ example: 'Hei! Tilbudet gjelder ut desember.' })
+  @IsString()
+  @Length(1, 2000)
+  body!: string;
+
+  @ApiPropertyOptional({ example: '2026-12-02T09:30:00Z', description: 'Defaults to now' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  at?: string;
+}
+
+export class EmailDto extends InteractionDto {
+  @ApiProperty({ enum: ['outbound', 'inbound'] })
+  @IsIn(['outbound', 'inbound'])
+  direction!: 'outbound' | 'inbound';
+
+  @ApiProperty({ example: 'kari@example.no' })
+  @IsEmail()
+  @MaxLength(254)
+  address!: string;
+
+  @ApiProperty({ example: 'Your offer' })
+  @IsString()
+  @Length(1, 998)
+  subject!: string;
+
+  @ApiProperty({ example: 'Dear Kari, ...' })
+  @IsString()
+  @Length(1, 100_000)
+  body!: string;
+
+  @ApiPropertyOptional({ example: '2026-12-02T09:30:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  at?: string;
+}
+
+export class CallDto extends InteractionDto {
+  @ApiProperty({ example: '+4791234567' })
+  @IsString()
+  @Length(3, 32)
+  phone!: string;
+
+  @ApiProperty({ example: '2026-12-02T09:30:00Z' })
+  @IsISO8601({ strict: true })
+  startedAt!: string;
+
+  @ApiProperty({ example: 185 })
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  durationSeconds!: number;
+
+  @ApiPropertyOptional({ example: 'Wants a call back after Christmas' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  notes?: string;
+}
+
+export class ResponseDto extends InteractionDto {
+  @ApiProperty({ example: 'call-back', description: `From the campaign's list, else matching ${RESPONSE_CODE.source}` })
+  @Matches(RESPONSE_CODE, { message: `code must match ${RESPONSE_CODE.source}` })
+  code!: string;
+
+  @ApiPropertyOptional({ example: 'Call after 18:00' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  comment?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-02T09:30:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  at?: string;
+}
+
+export class SaleDto extends InteractionDto {
+  @ApiProperty({ example: 'BB-100' })
+  @Matches(ID_PATTERN, { message: 'sku must be 1-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"' })
+  sku!: string;
+
+  @ApiProperty({ example: 1, minimum: 1, maximum: MAX_SALE_QUANTITY })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_SALE_QUANTITY)
+  quantity!: number;
+
+  @ApiPropertyOptional({ example: 44900, description: "Defaults to the campaign product's price" })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000_000)
+  unitPriceMinor?: number;
+
+  @ApiPropertyOptional({ example: { serialNumber: 'RT-88812', installationDate: '2027-01-04' }, description: 'Sealed with the customer data' })
+  @IsOptional()
+  @IsFlatRecord()
+  extraFields?: Record<string, string | number | boolean>;
+
+  @ApiPropertyOptional({ example: '2026-12-02T09:30:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  at?: string;
+}
+
+export class WaitForQueryDto {
+  @ApiPropertyOptional({ description: 'Answer only once the read model has processed this position' })
+  @IsOptional()
+  @IsPosition()
+  waitFor?: string;
+}
+
+export class ListCustomersQueryDto extends WaitForQueryDto {
+  @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}

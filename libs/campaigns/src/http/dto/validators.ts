@@ -1,0 +1,52 @@
+import { parsePosition } from '@app/event-store';
+import { registerDecorator, type ValidationOptions } from 'class-validator';
+
+export const ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A flat object of string, number or boolean values (`fields`, `extraFields`). */
+export function IsFlatRecord(options?: ValidationOptions & { maxKeys?: number }) {
+  const maxKeys = options?.maxKeys ?? 100;
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isFlatRecord',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a flat object of at most ${maxKeys} string, number or boolean values`, ...options },
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+          const entries = Object.entries(value);
+          return (
+            entries.length <= maxKeys &&
+            entries.every(
+              ([key, v]) =>
+                key.length >= 1 && key.length <= 64 && ((typeof v === 'string' && v.length <= 1000) || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean'),
+            )
+          );
+        },
+      },
+    });
+}
+
+/** A `position` string as this API returns it. */
+export function IsPosition(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isPosition',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a position returned by a command`, ...options },
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'string') return false;
+          try {
+            parsePosition(value);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      },
+    });
+}
