@@ -37,7 +37,7 @@ export class IdempotencyStore {
   constructor(@Inject(Keyring) private readonly keyring: Keyring) {}
 
   async lock(tx: EntityManager, scope: IdempotencyScope): Promise<void> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7301))`, [`${scope.subject}\u0000${scope.route}\u0000${scope.key}`]);
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7301))`, [JSON.stringify([scope.subject, scope.route, scope.key])]);
   }
 
   /** The stored response when the key was used with this body; `mismatch` when with another body. */

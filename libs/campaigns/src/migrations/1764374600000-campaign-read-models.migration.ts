@@ -28,7 +28,7 @@ export class CampaignReadModels1764374600000 implements MigrationInterface {
         request_hmac bytea NOT NULL,
         hmac_key_version integer NOT NULL,
         status integer NOT NULL,
-        response jsonb NOT NULL,
+        response json NOT NULL, -- json, not jsonb: a replay answers byte for byte as the first time
         customer_ids uuid[] NOT NULL DEFAULT '{}',
         created_at timestamptz NOT NULL DEFAULT now(),
         expires_at timestamptz NOT NULL,

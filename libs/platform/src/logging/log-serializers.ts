@@ -18,13 +18,14 @@ export function serializeResponse(response: ServerResponse) {
 
 /** Type, code and stack frames only: messages can quote request data (JSON parse errors quote the body). */
 export function serializeError(error: unknown) {
-  if (!(error instanceof Error)) return { type: typeof error };
-  const { code, status } = error as Error & { code?: unknown; status?: unknown };
+  // Duck-typed: errors from another realm (a test VM, a worker) fail `instanceof Error`.
+  if (typeof error !== 'object' || error === null || typeof (error as Error).stack !== 'string') return { type: typeof error };
+  const { code, status, name, stack } = error as Error & { code?: unknown; status?: unknown };
   return {
-    type: error.constructor?.name ?? error.name,
+    type: error.constructor?.name ?? name,
     ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
     ...(typeof status === 'number' ? { status } : {}),
-    stack: (error.stack ?? '')
+    stack: stack!
       .split('\n')
       .filter((line) => line.trimStart().startsWith('at '))
       .slice(0, 15)
