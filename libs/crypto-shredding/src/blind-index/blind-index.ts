@@ -18,8 +18,9 @@ export interface IndexEntry {
   /** The key this row goes with: content for e-mail and phone, reference for customerRef. */
   keyId: string;
   kind: IdentifierKind;
-  /** As given; normalized here. */
+  /** As given; normalized here unless `normalized` is passed. */
   value: string;
+  normalized?: string;
 }
 
 export interface IndexMatch {
@@ -59,16 +60,21 @@ export class BlindIndex {
     const { version, key } = await this.keyring.activeIndexKey(tx);
     await tx.query(
       `INSERT INTO crypto.blind_index (key_id, customer_id, campaign_id, controller_id, kind, index_key_version, hash)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::integer[], $7::bytea[])
+       SELECT k, cu, ca, ctl, kind, $2::integer, decode(h, 'base64')
+         FROM jsonb_to_recordset($1::jsonb) AS t(k uuid, cu uuid, ca uuid, ctl text, kind text, h text)
        ON CONFLICT (customer_id, kind, index_key_version) DO UPDATE SET hash = EXCLUDED.hash, key_id = EXCLUDED.key_id`,
       [
-        entries.map((e) => e.keyId),
-        entries.map((e) => e.customerId),
-        entries.map((e) => e.campaignId),
-        entries.map((e) => e.controllerId),
-        entries.map((e) => e.kind),
-        entries.map(() => version),
-        entries.map((e) => blindHash(key, e.controllerId, e.kind, this.normalize(e.kind, e.value))),
+        JSON.stringify(
+          entries.map((e) => ({
+            k: e.keyId,
+            cu: e.customerId,
+            ca: e.campaignId,
+            ctl: e.controllerId,
+            kind: e.kind,
+            h: blindHash(key, e.controllerId, e.kind, e.normalized ?? this.normalize(e.kind, e.value)).toString('base64'),
+          })),
+        ),
+        version,
       ],
     );
   }

@@ -1,4 +1,5 @@
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+// Default ("min") metadata: possible-number checks by length per region, twice as fast as "max".
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 
 export type IdentifierKind = 'customer_ref' | 'email' | 'phone';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Keyring } from '../keyring/keyring';
-import { type DataKeyRow, type KeyOwner, type KeyScope, newDataKey, wrapDataKey } from './data-key';
+import { type DataKeyRow, type KeyOwner, type KeyScope, newDataKey, newDataKeys, wrapDataKey } from './data-key';
 
 export interface CreatedKey {
   keyId: string;
@@ -40,19 +40,24 @@ export class DataKeyStore {
   async createMany(tx: EntityManager, owners: KeyOwner[]): Promise<CreatedKey[]> {
     if (owners.length === 0) return [];
     const kek = await this.keyring.wrappingKek(tx);
-    const created = owners.map(() => newDataKey());
+    const created = newDataKeys(owners.length);
+    // One JSON document (see the event store's bulk append for why), wrapped keys in base64.
     await tx.query(
       `INSERT INTO crypto.data_keys (key_id, scope, subject_id, campaign_id, controller_id, kek_version, wrapped)
-       SELECT k, s, sub, c, ctl, $6::integer, w
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $7::bytea[]) AS t(k, s, sub, c, ctl, w)`,
+       SELECT k, s, sub, c, ctl, $2::integer, decode(w, 'base64')
+         FROM jsonb_to_recordset($1::jsonb) AS t(k uuid, s text, sub text, c uuid, ctl text, w text)`,
       [
-        created.map((k) => k.keyId),
-        owners.map((o) => o.scope),
-        owners.map((o) => o.subjectId),
-        owners.map((o) => o.campaignId),
-        owners.map((o) => o.controllerId),
+        JSON.stringify(
+          owners.map((owner, i) => ({
+            k: created[i].keyId,
+            s: owner.scope,
+            sub: owner.subjectId,
+            c: owner.campaignId,
+            ctl: owner.controllerId,
+            w: wrapDataKey(kek.key, created[i].keyId, owner, created[i].dek).toString('base64'),
+          })),
+        ),
         kek.version,
-        created.map((k, i) => wrapDataKey(kek.key, k.keyId, owners[i], k.dek)),
       ],
     );
     return created;

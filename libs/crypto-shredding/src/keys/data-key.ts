@@ -30,6 +30,12 @@ export function newDataKey(): { keyId: string; dek: Buffer } {
   return { keyId: randomUUID(), dek: randomBytes(KEY_BYTES) };
 }
 
+/** Many keys from one CSPRNG read (bulk enrollment creates 20,000 at a time). */
+export function newDataKeys(count: number): { keyId: string; dek: Buffer }[] {
+  const material = randomBytes(KEY_BYTES * count);
+  return Array.from({ length: count }, (_, i) => ({ keyId: randomUUID(), dek: Buffer.from(material.subarray(i * KEY_BYTES, (i + 1) * KEY_BYTES)) }));
+}
+
 /** iv || ciphertext || tag */
 export function wrapDataKey(kek: Buffer, keyId: string, owner: KeyOwner, dek: Buffer): Buffer {
   const iv = randomIv();

@@ -89,6 +89,7 @@ export class KeyCache implements OnModuleDestroy {
   async get(keyIds: Iterable<string>, tx?: Pick<EntityManager, 'query'>): Promise<Map<string, KeyState>> {
     const wanted = [...new Set(keyIds)];
     const result = new Map<string, KeyState>();
+    if (wanted.length === 0) return result;
     let misses: string[] = [];
     for (const keyId of wanted) {
       const hit = this.listening ? this.cache.get(keyId) : undefined;

@@ -72,12 +72,15 @@ export class KeyShredder {
          UPDATE crypto.data_keys SET wrapped = NULL, destroyed_at = now(), destroyed_by = $1, destroyed_certificate = $2
           WHERE ${where} AND wrapped IS NOT NULL
           RETURNING key_id, subject_id, scope, kek_version
+       ), customers AS MATERIALIZED (
+         -- Materialized, so the uuid cast only ever sees customer subjects (sellers' ids are not uuids).
+         SELECT key_id, subject_id::uuid AS customer_id, scope FROM changed WHERE scope <> 'seller'
        ), gone AS (
-         DELETE FROM crypto.blind_index b USING changed c WHERE b.key_id = c.key_id
+         DELETE FROM crypto.blind_index b USING customers c WHERE b.customer_id = c.customer_id AND b.key_id = c.key_id
        ), unlisted AS (
-         UPDATE crypto.blind_index b SET live = false FROM changed c
-          WHERE c.scope = 'content' AND b.customer_id = c.subject_id::uuid AND b.kind = 'customer_ref' AND b.live
-            AND NOT EXISTS (SELECT 1 FROM changed other WHERE other.key_id = b.key_id)
+         UPDATE crypto.blind_index b SET live = false FROM customers c
+          WHERE c.scope = 'content' AND b.customer_id = c.customer_id AND b.kind = 'customer_ref' AND b.live
+            AND NOT EXISTS (SELECT 1 FROM customers other WHERE other.key_id = b.key_id)
        )
        SELECT key_id, subject_id, scope, kek_version FROM changed`,
       [by.actor, by.certificateId ?? null, ...parameters],

@@ -41,7 +41,7 @@ export class CryptoKeys1764374500000 implements MigrationInterface {
         CHECK ((wrapped IS NULL) = (destroyed_at IS NOT NULL))
       ) WITH (fillfactor = 50)`);
     await runner.query(`CREATE INDEX data_keys_campaign ON crypto.data_keys (campaign_id, scope)`);
-    await runner.query(`CREATE INDEX data_keys_kek_version ON crypto.data_keys (kek_version)`);
+    // No index on kek_version: only rotation filters on it, and it reads the table in batches anyway.
     // Blind index rows point at the key they go with and are deleted with it, in the destroying
     // statement itself. No foreign key: its per-row trigger on every key update doubles the cost
     // of a destroy, and nothing but the shredder and enrollment writes these rows.
@@ -58,7 +58,7 @@ export class CryptoKeys1764374500000 implements MigrationInterface {
         PRIMARY KEY (customer_id, kind, index_key_version)
       )`);
     await runner.query(`CREATE INDEX blind_index_lookup ON crypto.blind_index (controller_id, kind, hash)`);
-    await runner.query(`CREATE INDEX blind_index_key ON crypto.blind_index (key_id)`);
+    // No index on key_id: the shredder deletes by (customer_id, key_id), which the primary key serves.
     // A customerRef is unique among a campaign's live customers only: a person re-enrolled after
     // anonymization is a new customer.
     await runner.query(`

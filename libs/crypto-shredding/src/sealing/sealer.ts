@@ -27,10 +27,15 @@ export class Sealer {
 
   constructor(@Inject(KeyCache) private readonly keys: KeyCache) {}
 
-  /** Pass the open transaction when the keys were created in it. */
-  async sealMany(requests: SealRequest[], tx?: Pick<EntityManager, 'query'>): Promise<SealedBlob[]> {
-    const states = await this.keys.get(requests.map((r) => r.keyId), tx);
+  /**
+   * Pass the open transaction when the keys were created in it, and `known` plain keys the caller
+   * holds already (just created): those need no lookup at all.
+   */
+  async sealMany(requests: SealRequest[], tx?: Pick<EntityManager, 'query'>, known?: ReadonlyMap<string, Buffer>): Promise<SealedBlob[]> {
+    const states = await this.keys.get(requests.filter((r) => !known?.has(r.keyId)).map((r) => r.keyId), tx);
     return requests.map((request) => {
+      const dek = known?.get(request.keyId);
+      if (dek) return sealWithKey(dek, request.keyId, request.plain, request.context);
       const state = states.get(request.keyId);
       if (!state || state.status !== 'live') {
         throw new Error(`cannot seal under key ${request.keyId}: it is ${state ? state.status : 'unknown'}`);

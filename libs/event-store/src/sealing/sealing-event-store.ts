@@ -133,7 +133,7 @@ export class SealingEventStore {
    */
   async appendNewStreams(
     items: { streamId: string; events: DomainEvent[]; keys: { personal?: string; reference?: string } }[],
-    options: { tx?: EntityManager; metadata?: SealingAppendOptions['metadata'] },
+    options: { tx?: EntityManager; metadata?: SealingAppendOptions['metadata']; knownKeys?: ReadonlyMap<string, Buffer> },
   ): Promise<{ positions: Position[] }> {
     const prepared = items.map((item) => ({ item, eventIds: item.events.map(() => this.newId()) }));
     const requests: { item: number; index: number; slot: Slot; keyId: string; plain: PersonalData }[] = [];
@@ -151,6 +151,7 @@ export class SealingEventStore {
     const sealed = await this.sealer.sealMany(
       requests.map((r) => ({ keyId: r.keyId, plain: r.plain, context: { kind: 'event', streamId: prepared[r.item].item.streamId, eventId: prepared[r.item].eventIds[r.index], slot: r.slot } })),
       options.tx,
+      options.knownKeys,
     );
     const payloads = prepared.map(({ item }) => item.events.map((event): StoredPayload => ({ plain: event.data as Record<string, unknown> })));
     requests.forEach((request, i) => {

@@ -29,9 +29,9 @@ export class ChangeCustomerDetailsHandler implements ICommandHandler<ChangeCusto
     const changedKinds = (['email', 'phone'] as const).filter((kind) => personal[kind] !== undefined);
     assertIdentifiers(this.blindIndex, changedKinds.map((kind) => ({ field: kind, kind, value: personal[kind]! })));
     return this.executor.execute(request, async (tx) => {
-      const { state, keys } = await this.lookups.customerInScope(tx, request.principal, customerId);
+      const { customer, keys } = await this.lookups.customerInScope(tx, request.principal, customerId);
       await this.keyspaces.lockCustomerKey(tx, keys.contentKeyId);
-      const context = { campaign: await this.lookups.campaign(tx, state.campaignId), sellerExists: true };
+      const context = { campaign: await this.lookups.campaign(tx, customer.campaignId), sellerExists: true };
       const command = { type: 'ChangeCustomerDetails' as const, customerId, personal, now: this.clock.now().toISOString(), context };
       const { result } = await this.decisions.decide(tx, customerDecider, streams.customer(customerId), command, {
         keys: { personal: keys.contentKeyId },
@@ -41,7 +41,7 @@ export class ChangeCustomerDetailsHandler implements ICommandHandler<ChangeCusto
 
       // The blind index follows the change: old e-mail/phone rows go, new ones come.
       if (changedKinds.length > 0) {
-        const entries = changedKinds.map((kind) => ({ customerId, campaignId: state.campaignId, controllerId: state.controllerId, keyId: keys.contentKeyId, kind: kind as IdentifierKind, value: personal[kind]! }));
+        const entries = changedKinds.map((kind) => ({ customerId, campaignId: customer.campaignId, controllerId: customer.controllerId, keyId: keys.contentKeyId, kind: kind as IdentifierKind, value: personal[kind]! }));
         await this.blindIndex.remove(tx, customerId, changedKinds);
         await this.blindIndex.put(tx, entries);
       }

@@ -34,7 +34,7 @@ export class EnrollCustomersHandler implements ICommandHandler<EnrollCustomersCo
   ) {}
 
   execute({ request, campaignId, customers }: EnrollCustomersCommand) {
-    assertIdentifiers(
+    const normalized = assertIdentifiers(
       this.blindIndex,
       customers.flatMap((c, i) => [
         ...(c.email !== undefined ? [{ field: `customers[${i}].email`, kind: 'email' as const, value: c.email }] : []),
@@ -57,20 +57,21 @@ export class EnrollCustomersHandler implements ICommandHandler<EnrollCustomersCo
         ]),
       );
       const keysOf = (i: number) => ({ content: created[2 * i].keyId, reference: created[2 * i + 1].keyId });
+      const knownKeys = new Map(created.map((key) => [key.keyId, key.dek]));
 
       const index: IndexEntry[] = rows.flatMap((row, i) => {
         const owner = { customerId: row.customerId, campaignId, controllerId: campaign.controllerId };
         return [
           { ...owner, keyId: keysOf(i).reference, kind: 'customer_ref' as const, value: row.customerRef },
-          ...(row.personal.email !== undefined ? [{ ...owner, keyId: keysOf(i).content, kind: 'email' as const, value: row.personal.email }] : []),
-          ...(row.personal.phone !== undefined ? [{ ...owner, keyId: keysOf(i).content, kind: 'phone' as const, value: row.personal.phone }] : []),
+          ...(row.personal.email !== undefined ? [{ ...owner, keyId: keysOf(i).content, kind: 'email' as const, value: row.personal.email, normalized: normalized.get(`customers[${i}].email`) }] : []),
+          ...(row.personal.phone !== undefined ? [{ ...owner, keyId: keysOf(i).content, kind: 'phone' as const, value: row.personal.phone, normalized: normalized.get(`customers[${i}].phone`) }] : []),
         ];
       });
       await this.blindIndex.put(tx, index);
 
       const appended = await this.store.appendNewStreams(
         rows.map((row, i) => ({ streamId: streams.customer(row.customerId), events: [events[i]], keys: { personal: keysOf(i).content, reference: keysOf(i).reference } })),
-        { tx, metadata: { actor: request.principal.subject, ...(request.correlationId ? { correlationId: request.correlationId } : {}) } },
+        { tx, knownKeys, metadata: { actor: request.principal.subject, ...(request.correlationId ? { correlationId: request.correlationId } : {}) } },
       );
       await this.customerList.insertMany(
         tx,
@@ -84,6 +85,7 @@ export class EnrollCustomersHandler implements ICommandHandler<EnrollCustomersCo
           contentKeyId: keysOf(i).content,
           referenceKeyId: keysOf(i).reference,
         })),
+        knownKeys,
       );
       const customerIds = rows.map((row) => row.customerId);
       return { status: 201, body: { customerIds, position: appended.positions.at(-1)! }, customerIds };

@@ -22,12 +22,12 @@ export class RecordInteractionHandler implements ICommandHandler<RecordInteracti
 
   execute({ request, customerId, interaction }: RecordInteractionCommand) {
     return this.executor.execute(request, async (tx) => {
-      const { state, keys } = await this.lookups.customerInScope(tx, request.principal, customerId);
+      const { customer, keys } = await this.lookups.customerInScope(tx, request.principal, customerId);
       // FOR SHARE on the customer's key: an anonymization either waits for this write (and then
       // shreds it) or has already won, and this fails with 410.
       await this.keyspaces.lockCustomerKey(tx, keys.contentKeyId);
       const context = {
-        campaign: await this.lookups.campaign(tx, state.campaignId),
+        campaign: await this.lookups.campaign(tx, customer.campaignId),
         sellerExists: await this.lookups.sellerExists(tx, interaction.sellerId),
       };
       const interactionId = this.newId();
