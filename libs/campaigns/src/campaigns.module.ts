@@ -18,6 +18,7 @@ import { ListCustomersHandler } from './application/queries/list-customers/list-
 import { StreamDecisions } from './application/stream-decisions';
 import { CampaignsController } from './http/campaigns.controller';
 import { CustomersController } from './http/customers.controller';
+import { WaitForInterceptor } from './http/wait-for.interceptor';
 import { CustomerListReadModel } from './read-models/customer-list.read-model';
 
 /**
@@ -36,6 +37,7 @@ import { CustomerListReadModel } from './read-models/customer-list.read-model';
     CampaignLookups,
     CustomerKeys,
     CustomerListReadModel,
+    WaitForInterceptor,
     RegisterControllerHandler,
     UpsertSellerHandler,
     CreateCampaignHandler,

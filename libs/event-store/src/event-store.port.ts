@@ -123,6 +123,8 @@ export interface EventStore {
   transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T>;
   /** Wakes subscribers after a transaction that appended through `tx` committed outside `transaction`. */
   notifyAppended(): void;
+  /** Whether the event at this position has committed and is visible. */
+  hasCommitted(position: Position): Promise<boolean>;
   comparePositions(a: Position, b: Position): number;
   /** Throws `InvalidPosition` for anything that is not a position's string form. */
   parsePosition(text: string): Position;

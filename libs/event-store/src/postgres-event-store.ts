@@ -227,6 +227,14 @@ export class PostgresEventStore implements EventStore, OnModuleDestroy {
     return rows.map(toRecordedEvent);
   }
 
+  /** Whether the event at this position has committed (read-your-writes for inline read models). */
+  async hasCommitted(position: Position): Promise<boolean> {
+    const { transactionId, position: at } = decodePosition(position);
+    if (at > MAX_BIGINT) return false;
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM es.events WHERE position = $1 AND transaction_id = $2::xid8', [at.toString(), transactionId.toString()]);
+    return rows.length > 0;
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     assertLimit(options.limit);
     const after = options.after ? decodePosition(options.after) : { transactionId: 0n, position: 0n };
