@@ -50,8 +50,9 @@ export class CustomerListReadModel {
     );
     await tx.query(
       `INSERT INTO ${TABLE} (customer_id, campaign_id, controller_id, enrolled_at, personal, reference)
-       SELECT cu, ca, ctl, at, p, r FROM jsonb_to_recordset($1::jsonb) AS t(cu uuid, ca uuid, ctl text, at timestamptz, p jsonb, r jsonb)`,
-      [JSON.stringify(rows.map((row, i) => ({ cu: row.customerId, ca: row.campaignId, ctl: row.controllerId, at: row.enrolledAt, p: sealed[2 * i], r: sealed[2 * i + 1] })))],
+       SELECT cu, ca, ctl, at, p, r FROM jsonb_to_recordset($1::jsonb) AS t(o integer, cu uuid, ca uuid, ctl text, at timestamptz, p jsonb, r jsonb)
+        ORDER BY o`, // the list pages in enrollment order (seq is assigned in insert order)
+      [JSON.stringify(rows.map((row, i) => ({ o: i, cu: row.customerId, ca: row.campaignId, ctl: row.controllerId, at: row.enrolledAt, p: sealed[2 * i], r: sealed[2 * i + 1] })))],
     );
   }
 
@@ -71,11 +72,14 @@ export class CustomerListReadModel {
     return rows[0] ? { campaignId: rows[0].campaign_id, controllerId: rows[0].controller_id } : null;
   }
 
-  /** A page in enrollment order; `after` is the last row's seq of the previous page. */
+  /**
+   * A page in enrollment order; `after` is the last row's seq of the previous page. Ordered by the
+   * bigint column, qualified: a bare `seq` would name the text alias of the select list.
+   */
   async page(db: Pick<EntityManager, 'query'>, campaignId: string, limit: number, after: string | null): Promise<CustomerListRow[]> {
     const rows: { customer_id: string; campaign_id: string; controller_id: string; seq: string; enrolled_at: Date; personal: SealedBlob; reference: SealedBlob }[] = await db.query(
       `SELECT customer_id, campaign_id, controller_id, seq::text AS seq, enrolled_at, personal, reference FROM ${TABLE}
-        WHERE campaign_id = $1 AND ($2::bigint IS NULL OR seq > $2::bigint) ORDER BY seq LIMIT $3`,
+        WHERE campaign_id = $1 AND ($2::bigint IS NULL OR seq > $2::bigint) ORDER BY ${TABLE}.seq LIMIT $3`,
       [campaignId, after, limit],
     );
     return this.open(rows);

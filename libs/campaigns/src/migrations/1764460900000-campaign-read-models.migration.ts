@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class CampaignReadModels1764374600000 implements MigrationInterface {
-  name = 'CampaignReadModels1764374600000';
+export class CampaignReadModels1764460900000 implements MigrationInterface {
+  name = 'CampaignReadModels1764460900000';
 
   async up(runner: QueryRunner): Promise<void> {
     // The customer list, kept inline (same transaction as the events). Personal columns hold
@@ -44,4 +44,4 @@ export class CampaignReadModels1764374600000 implements MigrationInterface {
   }
 }
 
-export const campaignsMigrations = [CampaignReadModels1764374600000];
+export const campaignsMigrations = [CampaignReadModels1764460900000];
