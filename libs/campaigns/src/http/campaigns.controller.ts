@@ -11,11 +11,13 @@ import { GetCampaignQuery } from '../application/queries/get-campaign/get-campai
 import { CommandRoute, NotFound, ProtectedRoute, problemExample } from './api-docs';
 import { commandRequest } from './command-request';
 import { DomainProblemsInterceptor } from './domain-problems.interceptor';
+import { WaitForInterceptor } from './wait-for.interceptor';
 import { CreateCampaignDto, RegisterControllerDto, UpsertSellerDto } from './dto/campaign.dto';
 import { WaitForQueryDto } from './dto/customer.dto';
 import { ID_PATTERN } from './dto/validators';
 
-const position = 'AAAAAAAAB9E-AAAAAAAAAB0';
+// A position in the real format (opaque to clients): transaction id and log position.
+const position = '00000000000000000917-00000000000000004211';
 
 @ApiTags('controllers, sellers, campaigns')
 @UseInterceptors(DomainProblemsInterceptor)
@@ -62,6 +64,7 @@ export class CampaignsController {
   }
 
   @Get('campaigns/:id')
+  @UseInterceptors(WaitForInterceptor)
   @Roles('service', 'admin')
   @ApiOperation({ summary: 'A campaign with its status, anonymization and customer count' })
   @ProtectedRoute()
@@ -88,7 +91,8 @@ export class CampaignsController {
   @ApiOkResponse({ schema: { example: { position } } })
   @ApiConflictResponse(problemExample(409, 'Conflict', 'the campaign is already closed'))
   @ApiGoneResponse(problemExample(410, 'Gone', 'The campaign has been anonymized.'))
-  async closeCampaign(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+  async closeCampaign(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    assertNoBody(body);
     const outcome = await this.commands.execute(new CloseCampaignCommand(commandRequest(req, principal, {}), id));
     res.status(outcome.status);
     return outcome.body;
@@ -97,4 +101,12 @@ export class CampaignsController {
 
 function assertId(id: string): void {
   if (!ID_PATTERN.test(id)) throw new ValidationProblem([{ field: 'id', message: 'id must be 1-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"' }]);
+}
+
+/** The route takes no body: every property of one is unknown, and unknown body properties are a 400. */
+function assertNoBody(body: unknown): void {
+  if (body === undefined || body === null) return;
+  if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationProblem([{ field: 'body', message: 'this route takes no body' }]);
+  const unknown = Object.keys(body);
+  if (unknown.length > 0) throw new ValidationProblem(unknown.map((field) => ({ field, message: `${field} should not exist` })));
 }

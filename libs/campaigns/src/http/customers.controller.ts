@@ -14,9 +14,11 @@ import { CommandRoute, NotFound, ProtectedRoute, problemExample } from './api-do
 import { commandRequest } from './command-request';
 import { customersFromCsv } from './csv-customers';
 import { DomainProblemsInterceptor } from './domain-problems.interceptor';
+import { WaitForInterceptor } from './wait-for.interceptor';
 import { CallDto, EmailDto, EnrollCustomersDto, ListCustomersQueryDto, PatchCustomerDto, ResponseDto, SaleDto, SmsDto, WaitForQueryDto } from './dto/customer.dto';
 
-const position = 'AAAAAAAAB9E-AAAAAAAAAB0';
+// A position in the real format (opaque to clients): transaction id and log position.
+const position = '00000000000000000917-00000000000000004211';
 const customerId = '5d0c9f1a-6b1e-4c2d-8e3f-7a6b5c4d3e2f';
 const interactionCreated = { schema: { example: { interactionId: '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d', position } } };
 const gone = problemExample(410, 'Gone', 'The customer has been anonymized.');
@@ -28,6 +30,9 @@ const exampleCustomer = {
 
 /** The JSON body or the CSV text, validated as one EnrollCustomersDto with row-numbered errors. */
 function enrollmentBody(body: unknown): EnrollCustomersDto {
+  if (body !== undefined && body !== null && typeof body !== 'string' && (typeof body !== 'object' || Array.isArray(body))) {
+    throw new ValidationProblem([{ field: 'body', message: 'the body must be a JSON object with customers, or CSV text' }]);
+  }
   const plain = typeof body === 'string' ? { customers: customersFromCsv(body) } : body;
   const dto = plainToInstance(EnrollCustomersDto, plain ?? {});
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
@@ -62,6 +67,7 @@ export class CustomersController {
   }
 
   @Get('campaigns/:id/customers')
+  @UseInterceptors(WaitForInterceptor)
   @Roles('service', 'seller', 'admin')
   @ApiOperation({ summary: 'Page through a campaign\'s customers (without timelines)' })
   @ProtectedRoute()
@@ -72,6 +78,7 @@ export class CustomersController {
   }
 
   @Get('customers/:id')
+  @UseInterceptors(WaitForInterceptor)
   @Roles('service', 'seller', 'admin')
   @ApiOperation({ summary: 'The customer card: details, reference and timeline, opened in scope' })
   @ProtectedRoute()

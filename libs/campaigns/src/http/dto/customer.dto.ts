@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { RESPONSE_CODE } from '../../domain/campaign.decider';
 import { MAX_SALE_QUANTITY } from '../../domain/customer.decider';
-import { ID_PATTERN, IsFlatRecord, IsPosition } from './validators';
+import { ID_PATTERN, IsFlatRecord, IsPosition, IsUtcTime, PresentOrAbsent } from './validators';
 
 const sellerIdMessage = 'sellerId must be 1-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"';
 const flatExample = { segment: 'B2C', contractMonths: 12, consent: true };
@@ -21,13 +21,13 @@ export class CustomerInputDto {
   name?: string;
 
   @ApiPropertyOptional({ example: 'kari@example.no' })
-  @IsOptional()
+  @PresentOrAbsent()
   @IsEmail()
   @MaxLength(254)
   email?: string;
 
   @ApiPropertyOptional({ example: '+47 912 34 567', description: 'Any notation; normalized to E.164 (default region configurable, NO)' })
-  @IsOptional()
+  @PresentOrAbsent()
   @IsString()
   @Length(3, 32)
   phone?: string;
@@ -56,13 +56,13 @@ export class PatchCustomerDto {
   name?: string;
 
   @ApiPropertyOptional({ example: 'kari.nordmann@example.no' })
-  @IsOptional()
+  @PresentOrAbsent()
   @IsEmail()
   @MaxLength(254)
   email?: string;
 
   @ApiPropertyOptional({ example: '+4791234567' })
-  @IsOptional()
+  @PresentOrAbsent()
   @IsString()
   @Length(3, 32)
   phone?: string;
@@ -97,6 +97,7 @@ export class SmsDto extends InteractionDto {
   @ApiPropertyOptional({ example: '2026-12-02T09:30:00Z', description: 'Defaults to now' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @IsUtcTime()
   at?: string;
 }
 
@@ -123,6 +124,7 @@ export class EmailDto extends InteractionDto {
   @ApiPropertyOptional({ example: '2026-12-02T09:30:00Z' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @IsUtcTime()
   at?: string;
 }
 
@@ -134,6 +136,7 @@ export class CallDto extends InteractionDto {
 
   @ApiProperty({ example: '2026-12-02T09:30:00Z' })
   @IsISO8601({ strict: true })
+  @IsUtcTime()
   startedAt!: string;
 
   @ApiProperty({ example: 185 })
@@ -163,6 +166,7 @@ export class ResponseDto extends InteractionDto {
   @ApiPropertyOptional({ example: '2026-12-02T09:30:00Z' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @IsUtcTime()
   at?: string;
 }
 
@@ -192,6 +196,7 @@ export class SaleDto extends InteractionDto {
   @ApiPropertyOptional({ example: '2026-12-02T09:30:00Z' })
   @IsOptional()
   @IsISO8601({ strict: true })
+  @IsUtcTime()
   at?: string;
 }
 
