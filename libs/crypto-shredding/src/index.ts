@@ -10,7 +10,7 @@ export { ErasureLedger, type LedgerEntry } from './keyring/erasure-ledger';
 export { RestoreGuard, type RestoreGuardReport } from './keyring/restore-guard';
 
 export { type DataKeyRow, type KeyOwner, type KeyScope, KEY_SCOPES } from './keys/data-key';
-export { type CreatedKey, DataKeyStore, type ExistingKey, type KeyDescription } from './keys/data-key-store';
+export { type CreatedKey, DataKeyStore, type ExistingKey, type KeyDescription, type PreparedKeys } from './keys/data-key-store';
 export { CampaignKeyspaces } from './keys/campaign-keyspaces';
 export { type DestroyedNotice, KeyCache, type KeyState, KEYS_DESTROYED_CHANNEL } from './keys/key-cache';
 export { type DestroyActor, type DestroyResult, type DestroySelector, KeyShredder } from './keys/key-shredder';
@@ -19,7 +19,7 @@ export { type Erased, erased, isErased, isSealedBlob, type PersonalData, type Se
 export { type OpenRequest, type SealRequest, Sealer } from './sealing/sealer';
 export { openWithKey, sealWithKey } from './sealing/seal-codec';
 
-export { BlindIndex, blindHash, type IndexEntry, type IndexMatch } from './blind-index/blind-index';
+export { BlindIndex, blindHash, type IndexEntry, type IndexMatch, type PreparedIndexRows } from './blind-index/blind-index';
 export { type IdentifierKind, InvalidIdentifier, normalizeEmail, normalizeIdentifier, normalizePhone } from './blind-index/normalizers';
 
 export { type ReindexSource, REINDEX_SOURCE, KeyringRotation, type RotationPhase, RotationInProgress, type RotationStatus } from './rotation/keyring-rotation';

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     const customers = Array.from({ length: 10_000 }, (_, i) => ({ customerRef: `REF-${i}`, name: `Person ${i}`, email: `person${i}@example.no`, phone: `+479${String(i).padStart(7, '0')}`, fields: { segment: 'B2C' } }));
     const runs: number[] = [];
     let customerIds: string[] = [];
-    for (let run = 0; run < 3; run += 1) {
+    for (let run = 0; run < 4; run += 1) {
       const batch = customers.map((c) => ({ ...c, customerRef: `${c.customerRef}-${run}` }));
       const started = performance.now();
       ({ customerIds } = (await call('POST', `/v1/campaigns/${campaignId}/customers`, { customers: batch })) as { customerIds: string[] });
@@ -60,7 +60,8 @@ async function main(): Promise<void> {
     spread.sort((a, b) => a - b);
     const tail = long.slice(200).sort((a, b) => a - b);
     const out = {
-      'enroll 10,000 customers x 3 identifiers, one request (ms, 3 runs)': runs.map((ms) => ms.toFixed(0)).join(' / '),
+      'enroll 10,000 customers x 3 identifiers, first request after start (ms)': runs[0].toFixed(0),
+      'enroll 10,000 customers x 3 identifiers, next 3 requests (ms)': runs.slice(1).map((ms) => ms.toFixed(0)).join(' / '),
       'POST sms, 100 customers x 5 each: p50 / p95 / p99 (ms)': [50, 95, 99].map((p) => percentile(spread, p).toFixed(2)).join(' / '),
       'POST sms, one customer at 200-300 events: p50 / p95 (ms)': [50, 95].map((p) => percentile(tail, p).toFixed(2)).join(' / '),
     };

@@ -26,6 +26,11 @@ export interface NewCustomerRow {
   referenceKeyId: string;
 }
 
+export interface PreparedCustomerRows {
+  rows: string;
+  count: number;
+}
+
 const columnContext = (customerId: string, column: 'personal' | 'reference') => ({ kind: 'column' as const, table: TABLE, rowId: customerId, column });
 
 /**
@@ -39,7 +44,11 @@ export class CustomerListReadModel {
 
   /** `knownKeys`: plain keys created in this transaction, so sealing needs no lookup. */
   async insertMany(tx: EntityManager, rows: NewCustomerRow[], knownKeys?: ReadonlyMap<string, Buffer>): Promise<void> {
-    if (rows.length === 0) return;
+    await this.insertPrepared(tx, await this.prepareRows(rows, tx, knownKeys));
+  }
+
+  /** The sealing half of insertMany; with every key in `knownKeys` it does no I/O. */
+  async prepareRows(rows: NewCustomerRow[], tx?: EntityManager, knownKeys?: ReadonlyMap<string, Buffer>): Promise<PreparedCustomerRows> {
     const sealed = await this.sealer.sealMany(
       rows.flatMap((row) => [
         { keyId: row.contentKeyId, plain: row.personal, context: columnContext(row.customerId, 'personal') },
@@ -48,11 +57,19 @@ export class CustomerListReadModel {
       tx,
       knownKeys,
     );
+    return {
+      count: rows.length,
+      rows: JSON.stringify(rows.map((row, i) => ({ o: i, cu: row.customerId, ca: row.campaignId, ctl: row.controllerId, at: row.enrolledAt, p: sealed[2 * i], r: sealed[2 * i + 1] }))),
+    };
+  }
+
+  async insertPrepared(tx: EntityManager, prepared: PreparedCustomerRows): Promise<void> {
+    if (prepared.count === 0) return;
     await tx.query(
       `INSERT INTO ${TABLE} (customer_id, campaign_id, controller_id, enrolled_at, personal, reference)
        SELECT cu, ca, ctl, at, p, r FROM jsonb_to_recordset($1::jsonb) AS t(o integer, cu uuid, ca uuid, ctl text, at timestamptz, p jsonb, r jsonb)
         ORDER BY o`, // the list pages in enrollment order (seq is assigned in insert order)
-      [JSON.stringify(rows.map((row, i) => ({ o: i, cu: row.customerId, ca: row.campaignId, ctl: row.controllerId, at: row.enrolledAt, p: sealed[2 * i], r: sealed[2 * i + 1] })))],
+      [prepared.rows],
     );
   }
 

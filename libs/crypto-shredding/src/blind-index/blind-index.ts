@@ -23,6 +23,12 @@ export interface IndexEntry {
   normalized?: string;
 }
 
+export interface PreparedIndexRows {
+  rows: string;
+  count: number;
+  version: number;
+}
+
 export interface IndexMatch {
   customerId: string;
   campaignId: string;
@@ -52,30 +58,38 @@ export class BlindIndex {
   }
 
   /**
-   * Writes (or replaces) index rows, one statement for any number. A customerRef already held by a
-   * live customer of the campaign violates `blind_index_live_customer_ref` (unique_violation).
+   * Writes index rows, one statement for any number; `replace` overwrites a customer's row of the
+   * same kind and version (a resumed re-index). A customerRef already held by a live customer of
+   * the campaign violates `blind_index_live_customer_ref` (unique_violation).
    */
-  async put(tx: EntityManager, entries: IndexEntry[]): Promise<void> {
+  async put(tx: EntityManager, entries: IndexEntry[], options: { replace?: boolean } = {}): Promise<void> {
     if (entries.length === 0) return;
-    const { version, key } = await this.keyring.activeIndexKey(tx);
+    await this.insertPrepared(tx, this.prepareRows(await this.keyring.activeIndexKey(tx), entries), options);
+  }
+
+  /** The CPU half of put: normalize and hash under `indexKey` (Keyring.activeIndexKey). */
+  prepareRows(indexKey: { version: number; key: Buffer }, entries: IndexEntry[]): PreparedIndexRows {
+    const rows = JSON.stringify(
+      entries.map((e) => ({
+        k: e.keyId,
+        cu: e.customerId,
+        ca: e.campaignId,
+        ctl: e.controllerId,
+        kind: e.kind,
+        h: blindHash(indexKey.key, e.controllerId, e.kind, e.normalized ?? this.normalize(e.kind, e.value)).toString('base64'),
+      })),
+    );
+    return { rows, count: entries.length, version: indexKey.version };
+  }
+
+  async insertPrepared(tx: EntityManager, prepared: PreparedIndexRows, options: { replace?: boolean } = {}): Promise<void> {
+    if (prepared.count === 0) return;
     await tx.query(
       `INSERT INTO crypto.blind_index (key_id, customer_id, campaign_id, controller_id, kind, index_key_version, hash)
        SELECT k, cu, ca, ctl, kind, $2::integer, decode(h, 'base64')
          FROM jsonb_to_recordset($1::jsonb) AS t(k uuid, cu uuid, ca uuid, ctl text, kind text, h text)
-       ON CONFLICT (customer_id, kind, index_key_version) DO UPDATE SET hash = EXCLUDED.hash, key_id = EXCLUDED.key_id`,
-      [
-        JSON.stringify(
-          entries.map((e) => ({
-            k: e.keyId,
-            cu: e.customerId,
-            ca: e.campaignId,
-            ctl: e.controllerId,
-            kind: e.kind,
-            h: blindHash(key, e.controllerId, e.kind, e.normalized ?? this.normalize(e.kind, e.value)).toString('base64'),
-          })),
-        ),
-        version,
-      ],
+       ${options.replace ? 'ON CONFLICT (customer_id, kind, index_key_version) DO UPDATE SET hash = EXCLUDED.hash, key_id = EXCLUDED.key_id' : ''}`,
+      [prepared.rows, prepared.version],
     );
   }
 

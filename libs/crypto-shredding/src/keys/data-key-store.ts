@@ -9,6 +9,12 @@ export interface CreatedKey {
   dek: Buffer;
 }
 
+export interface PreparedKeys {
+  created: CreatedKey[];
+  rows: string;
+  kekVersion: number;
+}
+
 export interface ExistingKey {
   keyId: string;
   destroyed: boolean;
@@ -39,28 +45,39 @@ export class DataKeyStore {
    */
   async createMany(tx: EntityManager, owners: KeyOwner[]): Promise<CreatedKey[]> {
     if (owners.length === 0) return [];
-    const kek = await this.keyring.wrappingKek(tx);
+    const prepared = this.prepareMany(await this.keyring.wrappingKek(tx), owners);
+    await this.insertPrepared(tx, prepared);
+    return prepared.created;
+  }
+
+  /**
+   * The CPU half of createMany: new keys wrapped under `kek` (from Keyring.wrappingKek in the same
+   * transaction). Bulk callers prepare, send the insert, and do other work while it runs.
+   */
+  prepareMany(kek: { version: number; key: Buffer }, owners: KeyOwner[]): PreparedKeys {
     const created = newDataKeys(owners.length);
     // One JSON document (see the event store's bulk append for why), wrapped keys in base64.
+    const rows = JSON.stringify(
+      owners.map((owner, i) => ({
+        k: created[i].keyId,
+        s: owner.scope,
+        sub: owner.subjectId,
+        c: owner.campaignId,
+        ctl: owner.controllerId,
+        w: wrapDataKey(kek.key, created[i].keyId, owner, created[i].dek).toString('base64'),
+      })),
+    );
+    return { created, rows, kekVersion: kek.version };
+  }
+
+  async insertPrepared(tx: EntityManager, prepared: PreparedKeys): Promise<void> {
+    if (prepared.created.length === 0) return;
     await tx.query(
       `INSERT INTO crypto.data_keys (key_id, scope, subject_id, campaign_id, controller_id, kek_version, wrapped)
        SELECT k, s, sub, c, ctl, $2::integer, decode(w, 'base64')
          FROM jsonb_to_recordset($1::jsonb) AS t(k uuid, s text, sub text, c uuid, ctl text, w text)`,
-      [
-        JSON.stringify(
-          owners.map((owner, i) => ({
-            k: created[i].keyId,
-            s: owner.scope,
-            sub: owner.subjectId,
-            c: owner.campaignId,
-            ctl: owner.controllerId,
-            w: wrapDataKey(kek.key, created[i].keyId, owner, created[i].dek).toString('base64'),
-          })),
-        ),
-        kek.version,
-      ],
+      [prepared.rows, prepared.kekVersion],
     );
-    return created;
   }
 
   /** The key of (subject, scope), created when missing. A destroyed key is returned as destroyed. */

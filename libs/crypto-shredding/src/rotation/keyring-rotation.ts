@@ -190,7 +190,7 @@ export class KeyringRotation {
     if (stale === 0) return;
     if (!source) throw new Error(`${stale} blind-index rows use an old index key and no re-index source was given`);
     for await (const entries of source.liveIdentifiers(batchSize)) {
-      await this.dataSource.transaction((tx) => this.blindIndex.put(tx, entries));
+      await this.dataSource.transaction((tx) => this.blindIndex.put(tx, entries, { replace: true }));
       await this.dataSource.query(`UPDATE crypto.keyring_rotations SET index_rows_rewritten = index_rows_rewritten + $2 WHERE rotation_id = $1`, [rotationId, entries.length]);
     }
     // Rows under old versions are now duplicates of new ones (live customers) or belong to no one live.

@@ -58,6 +58,17 @@ export interface SealingAppendOptions {
   metadata?: Omit<EventMetadata, 'schemaVersion'> & { schemaVersion?: number };
 }
 
+export interface NewStreamItem {
+  streamId: string;
+  events: DomainEvent[];
+  keys: { personal?: string; reference?: string };
+}
+
+/** Sealed events ready to append (see prepareNewStreams). */
+export interface PreparedStreams {
+  streams: { streamId: string; events: NewEvent[] }[];
+}
+
 export interface SealingEventStoreOptions {
   upcasters?: Record<string, Upcaster>;
   newId?: () => string;
@@ -132,9 +143,17 @@ export class SealingEventStore {
    * keys, and one INSERT when the adapter supports it. Every stream must be new.
    */
   async appendNewStreams(
-    items: { streamId: string; events: DomainEvent[]; keys: { personal?: string; reference?: string } }[],
+    items: NewStreamItem[],
     options: { tx?: EntityManager; metadata?: SealingAppendOptions['metadata']; knownKeys?: ReadonlyMap<string, Buffer> },
   ): Promise<{ positions: Position[] }> {
+    return this.appendPrepared(await this.prepareNewStreams(items, options), options.tx);
+  }
+
+  /** The sealing half of appendNewStreams; with every key in `knownKeys` it does no I/O. */
+  async prepareNewStreams(
+    items: NewStreamItem[],
+    options: { tx?: EntityManager; metadata?: SealingAppendOptions['metadata']; knownKeys?: ReadonlyMap<string, Buffer> },
+  ): Promise<PreparedStreams> {
     const prepared = items.map((item) => ({ item, eventIds: item.events.map(() => this.newId()) }));
     const requests: { item: number; index: number; slot: Slot; keyId: string; plain: PersonalData }[] = [];
     prepared.forEach(({ item }, itemIndex) => {
@@ -158,19 +177,24 @@ export class SealingEventStore {
       payloads[request.item][request.index][request.slot] = sealed[i];
     });
     const { schemaVersion = 1, ...metadata } = options.metadata ?? {};
-    const streams = prepared.map(({ item, eventIds }, itemIndex) => ({
-      streamId: item.streamId,
-      events: item.events.map((event, index): NewEvent => ({
-        eventId: eventIds[index],
-        type: event.type,
-        data: payloads[itemIndex][index] as unknown as Record<string, unknown>,
-        metadata: { ...metadata, schemaVersion },
+    return {
+      streams: prepared.map(({ item, eventIds }, itemIndex) => ({
+        streamId: item.streamId,
+        events: item.events.map((event, index): NewEvent => ({
+          eventId: eventIds[index],
+          type: event.type,
+          data: payloads[itemIndex][index] as unknown as Record<string, unknown>,
+          metadata: { ...metadata, schemaVersion },
+        })),
       })),
-    }));
-    if (this.store.appendNewStreams) return this.store.appendNewStreams(streams, { tx: options.tx });
+    };
+  }
+
+  async appendPrepared(prepared: PreparedStreams, tx?: EntityManager): Promise<{ positions: Position[] }> {
+    if (this.store.appendNewStreams) return this.store.appendNewStreams(prepared.streams, { tx });
     const positions: Position[] = [];
-    for (const stream of streams) {
-      positions.push(...(await this.store.append(stream.streamId, stream.events, { expectedRevision: 'no_stream', tx: options.tx })).positions);
+    for (const stream of prepared.streams) {
+      positions.push(...(await this.store.append(stream.streamId, stream.events, { expectedRevision: 'no_stream', tx })).positions);
     }
     return { positions };
   }

@@ -1,4 +1,4 @@
-import { BlindIndex, DataKeyStore, type IndexEntry } from '@app/crypto-shredding';
+import { BlindIndex, DataKeyStore, type IndexEntry, Keyring } from '@app/crypto-shredding';
 import { SealingEventStore } from '@app/event-store';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
@@ -16,6 +16,16 @@ import { EnrollCustomersCommand, type EnrollmentInput } from './enroll-customers
 const personalOf = ({ customerRef: _ref, ...personal }: EnrollmentInput): CustomerPersonal =>
   Object.fromEntries(Object.entries(personal).filter(([, value]) => value !== undefined));
 
+/** Sends `write`, runs `work` while the database executes it, then waits for both. */
+async function whileWriting<T>(write: Promise<unknown>, work: () => T | Promise<T>): Promise<T> {
+  await new Promise((resolve) => setImmediate(resolve)); // let the statement leave first
+  try {
+    return await work();
+  } finally {
+    await write;
+  }
+}
+
 /**
  * One transaction for the whole batch: keys in bulk, blind-index rows for customerRef, e-mail and
  * phone, the events, and the customer list. Any refusal writes nothing.
@@ -26,6 +36,7 @@ export class EnrollCustomersHandler implements ICommandHandler<EnrollCustomersCo
     @Inject(CommandExecutor) private readonly executor: CommandExecutor,
     @Inject(CampaignLookups) private readonly lookups: CampaignLookups,
     @Inject(DataKeyStore) private readonly keys: DataKeyStore,
+    @Inject(Keyring) private readonly keyring: Keyring,
     @Inject(BlindIndex) private readonly blindIndex: BlindIndex,
     @Inject(SealingEventStore) private readonly store: SealingEventStore,
     @Inject(CustomerListReadModel) private readonly customerList: CustomerListReadModel,
@@ -49,44 +60,58 @@ export class EnrollCustomersHandler implements ICommandHandler<EnrollCustomersCo
       const events = decideEnrollment(campaign, rows, now);
       await this.assertReferencesFree(tx, campaign.controllerId, campaignId, rows.map((r) => r.customerRef));
 
-      const created = await this.keys.createMany(
-        tx,
+      // Each statement is sent before the CPU work (wrapping, hashing, sealing) for the next one,
+      // so PostgreSQL (another core) writes while this process prepares.
+      const keys = this.keys.prepareMany(
+        await this.keyring.wrappingKek(tx),
         rows.flatMap((row) => [
           { scope: 'content' as const, subjectId: row.customerId, campaignId, controllerId: campaign.controllerId },
           { scope: 'reference' as const, subjectId: row.customerId, campaignId, controllerId: campaign.controllerId },
         ]),
       );
+      const indexKey = await this.keyring.activeIndexKey(tx);
+      const created = keys.created;
       const keysOf = (i: number) => ({ content: created[2 * i].keyId, reference: created[2 * i + 1].keyId });
       const knownKeys = new Map(created.map((key) => [key.keyId, key.dek]));
 
-      const index: IndexEntry[] = rows.flatMap((row, i) => {
-        const owner = { customerId: row.customerId, campaignId, controllerId: campaign.controllerId };
-        return [
-          { ...owner, keyId: keysOf(i).reference, kind: 'customer_ref' as const, value: row.customerRef },
-          ...(row.personal.email !== undefined ? [{ ...owner, keyId: keysOf(i).content, kind: 'email' as const, value: row.personal.email, normalized: normalized.get(`customers[${i}].email`) }] : []),
-          ...(row.personal.phone !== undefined ? [{ ...owner, keyId: keysOf(i).content, kind: 'phone' as const, value: row.personal.phone, normalized: normalized.get(`customers[${i}].phone`) }] : []),
-        ];
+      const indexRows = await whileWriting(this.keys.insertPrepared(tx, keys), () => {
+        const index: IndexEntry[] = [];
+        rows.forEach((row, i) => {
+          const { content, reference } = keysOf(i);
+          const base = { customerId: row.customerId, campaignId, controllerId: campaign.controllerId };
+          index.push({ ...base, keyId: reference, kind: 'customer_ref', value: row.customerRef });
+          const { email, phone } = row.personal;
+          if (email !== undefined) index.push({ ...base, keyId: content, kind: 'email', value: email, normalized: normalized.get(`customers[${i}].email`) });
+          if (phone !== undefined) index.push({ ...base, keyId: content, kind: 'phone', value: phone, normalized: normalized.get(`customers[${i}].phone`) });
+        });
+        return this.blindIndex.prepareRows(indexKey, index);
       });
-      await this.blindIndex.put(tx, index);
-
-      const appended = await this.store.appendNewStreams(
-        rows.map((row, i) => ({ streamId: streams.customer(row.customerId), events: [events[i]], keys: { personal: keysOf(i).content, reference: keysOf(i).reference } })),
-        { tx, knownKeys, metadata: { actor: request.principal.subject, ...(request.correlationId ? { correlationId: request.correlationId } : {}) } },
+      const metadata = { actor: request.principal.subject, ...(request.correlationId ? { correlationId: request.correlationId } : {}) };
+      const streamsToAppend = await whileWriting(this.blindIndex.insertPrepared(tx, indexRows), () =>
+        this.store.prepareNewStreams(
+          rows.map((row, i) => ({ streamId: streams.customer(row.customerId), events: [events[i]], keys: { personal: keysOf(i).content, reference: keysOf(i).reference } })),
+          { knownKeys, metadata },
+        ),
       );
-      await this.customerList.insertMany(
-        tx,
-        rows.map((row, i) => ({
-          customerId: row.customerId,
-          campaignId,
-          controllerId: campaign.controllerId,
-          enrolledAt: now,
-          personal: row.personal,
-          customerRef: events[i].reference.customerRef,
-          contentKeyId: keysOf(i).content,
-          referenceKeyId: keysOf(i).reference,
-        })),
-        knownKeys,
+      const appending = this.store.appendPrepared(streamsToAppend, tx);
+      const listRows = await whileWriting(appending, () =>
+        this.customerList.prepareRows(
+          rows.map((row, i) => ({
+            customerId: row.customerId,
+            campaignId,
+            controllerId: campaign.controllerId,
+            enrolledAt: now,
+            personal: row.personal,
+            customerRef: events[i].reference.customerRef,
+            contentKeyId: keysOf(i).content,
+            referenceKeyId: keysOf(i).reference,
+          })),
+          undefined,
+          knownKeys,
+        ),
       );
+      const appended = await appending;
+      await this.customerList.insertPrepared(tx, listRows);
       const customerIds = rows.map((row) => row.customerId);
       return { status: 201, body: { customerIds, position: appended.positions.at(-1)! }, customerIds };
     });
