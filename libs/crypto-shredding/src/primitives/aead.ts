@@ -15,9 +15,9 @@ export class AuthenticationFailed extends Error {
 export function gcmEncrypt(key: Buffer, iv: Buffer, plaintext: Buffer, aad: Buffer): Buffer {
   const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
-  const head = cipher.update(plaintext);
-  const tail = cipher.final();
-  return Buffer.concat([head, tail, cipher.getAuthTag()]);
+  const body = cipher.update(plaintext);
+  const tail = cipher.final(); // empty for GCM, kept for correctness
+  return Buffer.concat([body, tail, cipher.getAuthTag()], body.length + tail.length + TAG_BYTES);
 }
 
 /** Opens ciphertext-with-tag; any tampering, truncation or wrong AAD raises AuthenticationFailed. */
@@ -45,7 +45,6 @@ export function randomIv(): Buffer {
     offset = 0;
   }
   const iv = Buffer.from(pool.subarray(offset, offset + IV_BYTES));
-  pool.fill(0, offset, offset + IV_BYTES);
   offset += IV_BYTES;
   return iv;
 }
@@ -55,13 +54,14 @@ export function randomIv(): Buffer {
  * (4 bytes, big-endian) followed by its bytes, so ("ab","c") and ("a","bc") never collide.
  */
 export function lengthPrefixed(...parts: string[]): Buffer {
-  const encoded = parts.map((part) => Buffer.from(part, 'utf8'));
-  const out = Buffer.allocUnsafe(encoded.reduce((sum, part) => sum + 4 + part.length, 0));
+  let size = 0;
+  for (const part of parts) size += 4 + Buffer.byteLength(part, 'utf8');
+  const out = Buffer.allocUnsafe(size);
   let at = 0;
-  for (const part of encoded) {
-    out.writeUInt32BE(part.length, at);
-    part.copy(out, at + 4);
-    at += 4 + part.length;
+  for (const part of parts) {
+    const written = out.write(part, at + 4, 'utf8');
+    out.writeUInt32BE(written, at);
+    at += 4 + written;
   }
   return out;
 }
