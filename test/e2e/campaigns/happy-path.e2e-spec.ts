@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { BlindIndex } from '@app/crypto-shredding';
 import { seedCampaign } from '../../support/campaign-fixtures';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
@@ -70,6 +71,23 @@ describe('campaigns API: the happy path of every route', () => {
     const next = await t.http.get(`/v1/campaigns/${seed.campaignId}/customers?limit=1&cursor=${list.body.nextCursor}`).set(seed.auth).expect(200);
     expect(next.body).toMatchObject({ items: [{ customerRef: 'CRM-2', personal: { name: null, email: null, phone: null, fields: null } }], nextCursor: null });
     expect((await t.http.get(`/v1/campaigns/${seed.campaignId}`).set(seed.auth)).body.customerCount).toBe(2);
+  });
+
+  it('PATCH keeps the blind index current: the old e-mail and phone no longer find the customer, the new ones do', async () => {
+    const enrolled = await t.http.post(`/v1/campaigns/${seed.campaignId}/customers`).set(seed.auth).send({ customers: [{ customerRef: 'CRM-PATCH', email: 'old@example.no', phone: '+47 411 11 111' }] }).expect(201);
+    const customerId = enrolled.body.customerIds[0];
+    const index = t.app.get(BlindIndex);
+    const found = async (kind: 'email' | 'phone', value: string) => (await index.find(seed.controllerId, kind, value)).map((m) => m.customerId);
+    expect(await found('email', 'OLD@example.no')).toEqual([customerId]);
+    await t.http.patch(`/v1/customers/${customerId}`).set(seed.auth).send({ email: 'new@example.no', phone: '0047 422 22 222' }).expect(200);
+    expect(await found('email', 'old@example.no')).toEqual([]);
+    expect(await found('phone', '+4741111111')).toEqual([]);
+    expect(await found('email', 'new@example.no')).toEqual([customerId]);
+    expect(await found('phone', '+47 42222222')).toEqual([customerId]);
+    // A change that leaves the phone alone keeps its row.
+    await t.http.patch(`/v1/customers/${customerId}`).set(seed.auth).send({ email: 'newer@example.no' }).expect(200);
+    expect(await found('phone', '42222222')).toEqual([customerId]);
+    expect(await found('email', 'new@example.no')).toEqual([]);
   });
 
   it('enrolls from CSV (semicolons, BOM, quotes, extra columns as fields)', async () => {
