@@ -1,6 +1,6 @@
 import { assertNever, type Decider } from './decider';
 import { DomainError, invalid } from './domain-error';
-import type { Budget, CampaignEvent, Product, Retention } from './events';
+import type { Budget, CampaignDefinition, CampaignEvent, Product, Retention } from './events';
 
 export const RESPONSE_CODE = /^[a-z0-9][a-z0-9-]{0,39}$/;
 export const DEFAULT_TIME_ZONE = 'Europe/Oslo';
@@ -26,24 +26,7 @@ export type CreateCampaign = {
 export type CloseCampaign = { type: 'CloseCampaign'; campaignId: string; now: string };
 export type CampaignCommand = CreateCampaign | CloseCampaign;
 
-export type CampaignState =
-  | { status: 'none' }
-  | {
-      status: 'active' | 'closed';
-      campaignId: string;
-      controllerId: string;
-      name: string;
-      purpose: string;
-      startsOn: string;
-      endsOn: string;
-      currency: string;
-      timeZone: string;
-      products: Product[];
-      budgets: Budget[];
-      responseCodes: string[];
-      retention: Retention | null;
-      closedAt: string | null;
-    };
+export type CampaignState = { status: 'none' } | (CampaignDefinition & { status: 'active' | 'closed'; closedAt: string | null });
 export type ExistingCampaign = Exclude<CampaignState, { status: 'none' }>;
 
 function isCalendarDate(value: string): boolean {

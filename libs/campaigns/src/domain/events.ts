@@ -31,24 +31,23 @@ export type ControllerRegistered = DomainEvent<'ControllerRegistered', { control
 
 export type SellerUpserted = DomainEvent<'SellerUpserted', { sellerId: string; at: string }> & { personal: { name: string } };
 
-export type CampaignCreated = DomainEvent<
-  'CampaignCreated',
-  {
-    campaignId: string;
-    controllerId: string;
-    name: string;
-    purpose: string;
-    startsOn: string;
-    endsOn: string;
-    currency: string;
-    timeZone: string;
-    products: Product[];
-    budgets: Budget[];
-    responseCodes: string[];
-    retention: Retention | null;
-    at: string;
-  }
->;
+/** What a campaign is: the plain business facts it is created with. */
+export type CampaignDefinition = {
+  campaignId: string;
+  controllerId: string;
+  name: string;
+  purpose: string;
+  startsOn: string;
+  endsOn: string;
+  currency: string;
+  timeZone: string;
+  products: Product[];
+  budgets: Budget[];
+  responseCodes: string[];
+  retention: Retention | null;
+};
+
+export type CampaignCreated = DomainEvent<'CampaignCreated', CampaignDefinition & { at: string }>;
 
 export type CampaignClosed = DomainEvent<'CampaignClosed', { campaignId: string; at: string }>;
 

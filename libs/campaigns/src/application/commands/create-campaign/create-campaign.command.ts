@@ -1,20 +1,11 @@
 import { Command } from '@nestjs/cqrs';
-import type { Budget, Product, Retention } from '../../../domain/events';
+import type { CampaignDefinition, Retention } from '../../../domain/events';
 import type { CommandOutcome, CommandRequest } from '../../command-executor';
 
-export interface NewCampaign {
-  controllerId: string;
-  name: string;
-  purpose: string;
-  startsOn: string;
-  endsOn: string;
-  currency: string;
-  products: Product[];
-  budgets?: Budget[];
-  responseCodes?: string[];
-  timeZone?: string;
-  retention?: Retention;
-}
+type Defaulted = 'budgets' | 'responseCodes' | 'timeZone';
+
+/** A campaign as requested: the server picks the id; budgets, codes, time zone and retention are optional. */
+export type NewCampaign = Omit<CampaignDefinition, 'campaignId' | Defaulted | 'retention'> & Partial<Pick<CampaignDefinition, Defaulted>> & { retention?: Retention };
 
 export class CreateCampaignCommand extends Command<CommandOutcome<{ campaignId: string; position: string }>> {
   constructor(

@@ -1,24 +1,13 @@
 import type { Principal } from '@app/platform';
 import { Query } from '@nestjs/cqrs';
-import type { Budget, Product, Retention } from '../../../domain/events';
+import type { CampaignDefinition } from '../../../domain/events';
 
-export interface CampaignView {
-  campaignId: string;
-  controllerId: string;
-  name: string;
-  purpose: string;
-  startsOn: string;
-  endsOn: string;
-  currency: string;
-  timeZone: string;
+export type CampaignView = Omit<CampaignDefinition, 'responseCodes'> & {
   status: 'active' | 'closed' | 'anonymized';
   anonymization: { mode: 'standard' | 'full'; at: string; certificateId: string | null } | null;
   legalHold: null;
   customerCount: number;
-  products: Product[];
-  budgets: Budget[];
-  retention: Retention | null;
-}
+};
 
 export class GetCampaignQuery extends Query<CampaignView> {
   constructor(
