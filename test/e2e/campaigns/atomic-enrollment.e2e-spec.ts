@@ -46,6 +46,17 @@ describe('bulk enrollment is all or nothing', () => {
     expect(await tableCounts()).toEqual(before);
   }, 60_000);
 
+  it('one 400 lists every bad row: DTO failures and numbers that do not normalize alike', async () => {
+    const batch = customers(5);
+    batch[1] = { ...batch[1], email: 'no-at-sign' };
+    batch[3] = { ...batch[3], phone: 'call me now' };
+    const response = await t.http.post(`/v1/campaigns/${seed.campaignId}/customers`).set(seed.auth).send({ customers: batch }).expect(400);
+    expect(response.body.errors).toEqual([
+      { field: 'customers[1].email', message: expect.stringContaining('email') },
+      { field: 'customers[3].phone', message: 'customers[3].phone is not a valid phone number' },
+    ]);
+  });
+
   it('a customerRef already enrolled makes the whole batch 409 and writes nothing; the same batch without it succeeds', async () => {
     await t.http.post(`/v1/campaigns/${seed.campaignId}/customers`).set(seed.auth).send({ customers: [{ customerRef: 'TAKEN' }] }).expect(201);
     const before = await tableCounts();

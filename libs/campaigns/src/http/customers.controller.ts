@@ -1,4 +1,5 @@
-import { CurrentPrincipal, flattenValidationErrors, type Principal, Roles, ValidationProblem } from '@app/platform';
+import { BlindIndex } from '@app/crypto-shredding';
+import { CurrentPrincipal, type FieldError, flattenValidationErrors, type Principal, Roles, ValidationProblem } from '@app/platform';
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiGoneResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -9,6 +10,7 @@ import { ChangeCustomerDetailsCommand } from '../application/commands/change-cus
 import { EnrollCustomersCommand } from '../application/commands/enroll-customers/enroll-customers.command';
 import { type InteractionInput, RecordInteractionCommand } from '../application/commands/record-interaction/record-interaction.command';
 import { GetCustomerQuery } from '../application/queries/get-customer/get-customer.query';
+import { assertIdentifiers } from '../application/identifier-problem';
 import { ListCustomersQuery } from '../application/queries/list-customers/list-customers.query';
 import { CommandRoute, NotFound, ProtectedRoute, problemExample } from './api-docs';
 import { commandRequest } from './command-request';
@@ -28,15 +30,35 @@ const exampleCustomer = {
   personal: { name: 'Kari Nordmann', email: 'kari@example.no', phone: '+4791234567', fields: { segment: 'B2C' } },
 };
 
-/** The JSON body or the CSV text, validated as one EnrollCustomersDto with row-numbered errors. */
-function enrollmentBody(body: unknown): EnrollCustomersDto {
+/**
+ * The JSON body or the CSV text, validated as one EnrollCustomersDto with row-numbered errors.
+ * Phone numbers and e-mail addresses that pass the DTO are also normalized here, so one answer
+ * lists every bad row of a large import, not the DTO's errors first and the numbers later.
+ */
+function enrollmentBody(body: unknown, blindIndex: BlindIndex): EnrollCustomersDto {
   if (body !== undefined && body !== null && typeof body !== 'string' && (typeof body !== 'object' || Array.isArray(body))) {
     throw new ValidationProblem([{ field: 'body', message: 'the body must be a JSON object with customers, or CSV text' }]);
   }
   const plain = typeof body === 'string' ? { customers: customersFromCsv(body) } : body;
   const dto = plainToInstance(EnrollCustomersDto, plain ?? {});
-  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
-  if (errors.length > 0) throw new ValidationProblem(flattenValidationErrors(errors));
+  const errors = flattenValidationErrors(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } }));
+  if (errors.length > 0) {
+    const flagged = new Set(errors.map((e) => e.field));
+    const identifiers = Array.isArray(dto.customers)
+      ? dto.customers.flatMap((customer, i) =>
+          (['email', 'phone'] as const)
+            .filter((kind) => typeof customer?.[kind] === 'string' && !flagged.has(`customers[${i}].${kind}`))
+            .map((kind) => ({ field: `customers[${i}].${kind}`, kind, value: customer[kind] as string })),
+        )
+      : [];
+    try {
+      assertIdentifiers(blindIndex, identifiers);
+    } catch (problem) {
+      if (problem instanceof ValidationProblem) errors.push(...((problem.toProblem().errors as FieldError[]) ?? []));
+      else throw problem;
+    }
+    throw new ValidationProblem(errors);
+  }
   return dto;
 }
 
@@ -47,6 +69,7 @@ export class CustomersController {
   constructor(
     @Inject(CommandBus) private readonly commands: CommandBus,
     @Inject(QueryBus) private readonly queries: QueryBus,
+    @Inject(BlindIndex) private readonly blindIndex: BlindIndex,
   ) {}
 
   @Post('campaigns/:id/customers')
@@ -60,7 +83,7 @@ export class CustomersController {
   @ApiConflictResponse(problemExample(409, 'Conflict', 'customers[2].customerRef is already enrolled in this campaign'))
   @ApiGoneResponse(problemExample(410, 'Gone', 'The campaign has been anonymized.'))
   async enroll(@Param('id') campaignId: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const dto = enrollmentBody(body);
+    const dto = enrollmentBody(body, this.blindIndex);
     const outcome = await this.commands.execute(new EnrollCustomersCommand(commandRequest(req, principal, body), campaignId, dto.customers));
     res.status(outcome.status);
     return outcome.body;
