@@ -25,7 +25,15 @@ export function configureHttpApp(app: INestApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('Campaign ledger')
-      .setDescription('Event-sourced sales campaigns with crypto-shredding erasure. See API.md for the contract.')
+      .setDescription(
+        [
+          'Event-sourced sales campaigns with crypto-shredding erasure: personal fields are sealed per customer and campaign, and erasure destroys keys.',
+          '',
+          'Every /v1 route needs a bearer token (Authorize, above) with `roles` and `controllers` claims. In development print one with',
+          '`npm run cli -- token --role service --controller <id>`. Errors are RFC 9457 problem+json. Commands accept an `Idempotency-Key`',
+          'header and return a `position`; pass it as `waitFor` on a GET to read your own write.',
+        ].join('\n'),
+      )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
