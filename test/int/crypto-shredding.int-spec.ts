@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type IndexEntry, IntegrityError, type LedgerEntry, isErased, KEK_PROVIDER, type KekProvider, KekUnavailable, KeyDestroyed, KeyspaceClosed, type SealedBlob } from '@app/crypto-shredding';
 import { type CryptoContext, enroll, type EnrolledCustomer, eventContext, startCryptoContext } from '../support/crypto-context';
@@ -338,7 +340,10 @@ describe('instances whose keyring files differ', () => {
 
   it('the instance lacking the active KEK version refuses to wrap and says why', async () => {
     const current = await startCryptoContext(database.url);
-    const stale = await startCryptoContext(database.url);
+    // The stale instance has yesterday's copy of the same keyring file.
+    const staleDir = await mkdtemp(join(tmpdir(), 'stale-keyring-'));
+    await copyFile(join(current.dataDir, 'keyring.json'), join(staleDir, 'keyring.json'));
+    const stale = await startCryptoContext(database.url, { dataDir: staleDir });
     try {
       // The current deployment adds and activates version 2; the stale instance's file lacks it.
       const { kekVersion } = await current.app.get<KekProvider>(KEK_PROVIDER).addVersions();
@@ -355,6 +360,30 @@ describe('instances whose keyring files differ', () => {
     } finally {
       await stale.close();
       await current.close();
+      await rm(staleDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a keyring file with other material under the same version', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  it('stops the instance at start instead of wrapping keys nobody else could open', async () => {
+    const first = await startCryptoContext(database.url);
+    try {
+      // Another instance generates its own keyring: also "version 1", other bytes.
+      await expect(startCryptoContext(database.url)).rejects.toThrow(/holds other material under KEK version 1 than this database was written with/);
+      const [{ n }] = await first.dataSource.query(`SELECT count(*)::int AS n FROM crypto.kek_fingerprints`);
+      expect(n).toBe(1);
+      // The instance with the right file is unaffected.
+      await expect(enroll(first, randomUUID(), controllerId, 1)).resolves.toHaveLength(1);
+    } finally {
+      await first.close();
     }
   });
 });
@@ -376,7 +405,7 @@ describe('restore guard', () => {
     await ctx.close({ keepDataDir: true });
 
     // The backup is restored: the key rows are live again.
-    const restorer = await startCryptoContext(database.url);
+    const restorer = await startCryptoContext(database.url, { dataDir: ctx.dataDir });
     for (const row of dump) {
       await restorer.dataSource.query(`UPDATE crypto.data_keys SET wrapped = $2, destroyed_at = NULL, destroyed_by = NULL, destroyed_certificate = NULL WHERE key_id = $1`, [row.key_id, row.wrapped]);
     }
@@ -390,11 +419,13 @@ describe('restore guard', () => {
       expect(await restarted.restoreGuard.run()).toEqual({ reDestroyed: 0, intentsCompleted: 0, intentsDropped: 0 });
     } finally {
       await restarted.close();
+      await rm(ctx.dataDir, { recursive: true, force: true });
     }
   });
 
   it('completes on start an erasure whose transaction committed before the ledger commit mark, and drops one that rolled back', async () => {
-    const ctx = await startCryptoContext(database.url);
+    const own = await createTestDatabase();
+    const ctx = await startCryptoContext(own.url);
     const [committedCampaign, rolledBackCampaign] = [randomUUID(), randomUUID()];
     await enroll(ctx, committedCampaign, controllerId, 3);
     const survivors = await enroll(ctx, rolledBackCampaign, controllerId, 3);
@@ -409,7 +440,7 @@ describe('restore guard', () => {
     expect((await ctx.ledger.read()).pending).toHaveLength(2);
     await ctx.close({ keepDataDir: true });
 
-    const restarted = await startCryptoContext(database.url, { dataDir: ctx.dataDir });
+    const restarted = await startCryptoContext(own.url, { dataDir: ctx.dataDir });
     try {
       const ledger = await restarted.ledger.read();
       expect(ledger.pending).toHaveLength(0);
@@ -419,6 +450,8 @@ describe('restore guard', () => {
       expect(live).toBe(3);
     } finally {
       await restarted.close();
+      await rm(ctx.dataDir, { recursive: true, force: true });
+      await own.drop();
     }
   });
 });

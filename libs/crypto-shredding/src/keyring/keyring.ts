@@ -1,8 +1,12 @@
+import { createHmac } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
-import { KekUnavailable } from '../errors';
+import { KekUnavailable, KeyringError } from '../errors';
 import { KEK_PROVIDER, type KekProvider, type KeyringSnapshot } from './kek-provider';
+
+/** Identifies a KEK without revealing it: HMAC of a fixed label under the KEK, 128 bits. */
+export const kekFingerprint = (kek: Buffer): Buffer => createHmac('sha256', kek).update('kek-fingerprint/v1').digest().subarray(0, 16);
 
 export interface ActiveVersions {
   kekVersion: number;
@@ -31,17 +35,40 @@ export class Keyring {
 
   /** Loads the material and records its newest versions as active when the database has none yet. */
   async initialize(): Promise<void> {
-    this.snapshot = await this.provider.load();
-    const kek = Math.max(...this.snapshot.keks.keys());
-    const index = Math.max(...this.snapshot.indexKeys.keys());
+    await this.reload();
+    const kek = Math.max(...this.material().keks.keys());
+    const index = Math.max(...this.material().indexKeys.keys());
     await this.dataSource.query(
       `INSERT INTO crypto.keyring_state (id, active_kek_version, active_index_key_version) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING`,
       [kek, index],
     );
   }
 
+  /** Loads the provider's material, refusing it if a version differs from what the database recorded. */
   async reload(): Promise<void> {
-    this.snapshot = await this.provider.load();
+    const snapshot = await this.provider.load();
+    await this.checkFingerprints(snapshot);
+    this.snapshot = snapshot;
+  }
+
+  private async checkFingerprints(snapshot: KeyringSnapshot): Promise<void> {
+    const versions = [...snapshot.keks.keys()];
+    const fingerprints = versions.map((v) => kekFingerprint(snapshot.keks.get(v)!));
+    await this.dataSource.query(
+      `INSERT INTO crypto.kek_fingerprints (kek_version, fingerprint) SELECT * FROM unnest($1::integer[], $2::bytea[]) ON CONFLICT (kek_version) DO NOTHING`,
+      [versions, fingerprints],
+    );
+    const recorded: { kek_version: number; fingerprint: Buffer }[] = await this.dataSource.query(
+      `SELECT kek_version, fingerprint FROM crypto.kek_fingerprints WHERE kek_version = ANY($1::integer[])`,
+      [versions],
+    );
+    const differing = recorded.filter((row) => !row.fingerprint.equals(fingerprints[versions.indexOf(row.kek_version)])).map((row) => row.kek_version);
+    if (differing.length > 0) {
+      throw new KeyringError(
+        `${this.provider.description} holds other material under KEK version ${differing.join(', ')} than this database was written with; ` +
+          'refusing to use it (keys wrapped with it could never be opened by the other instances)',
+      );
+    }
   }
 
   private material(): KeyringSnapshot {

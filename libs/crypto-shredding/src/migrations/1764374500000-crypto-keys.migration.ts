@@ -11,6 +11,14 @@ export class CryptoKeys1764374500000 implements MigrationInterface {
         active_index_key_version integer NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
+    // A keyed fingerprint per KEK version (never the key): an instance whose file holds other
+    // material under the same version number refuses to start instead of wrapping unreadable keys.
+    await runner.query(`
+      CREATE TABLE crypto.kek_fingerprints (
+        kek_version integer PRIMARY KEY,
+        fingerprint bytea NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now()
+      )`);
     await runner.query(`
       CREATE TABLE crypto.campaign_keyspaces (
         campaign_id uuid PRIMARY KEY,
@@ -85,7 +93,7 @@ export class CryptoKeys1764374500000 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    for (const table of ['keyring_rotations', 'blind_index', 'data_keys', 'campaign_keyspaces', 'keyring_state']) {
+    for (const table of ['keyring_rotations', 'blind_index', 'data_keys', 'campaign_keyspaces', 'kek_fingerprints', 'keyring_state']) {
       await runner.query(`DROP TABLE IF EXISTS crypto.${table}`);
     }
   }
