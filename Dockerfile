@@ -12,6 +12,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Mount point of the keyring volume (docker-compose.yml), writable by the app user.
+RUN mkdir -p /keyring && chown node:node /keyring
 USER node
 EXPOSE 3000
 CMD ["node", "dist/apps/api/src/main.js"]
