@@ -39,4 +39,4 @@ await Promise.all(
     if (map) await writeFile(`${target}.map`, map);
   }),
 );
-console.log(`built ${files.length} files into dist/ in ${Date.now() - started} ms`);
+process.stderr.write(`built ${files.length} files into dist/ in ${Date.now() - started} ms\n`);
