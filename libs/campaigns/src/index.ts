@@ -2,4 +2,3 @@ export { CampaignsModule } from './campaigns.module';
 export { campaignsMigrations } from './migrations/1764460900000-campaign-read-models.migration';
 export { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from './application/clock';
 export { IdempotencyStore } from './application/idempotency-store';
-export * as CampaignEvents from './domain/events';

@@ -9,7 +9,7 @@ export { LocalKeyringProvider, signingKeyId } from './keyring/local-keyring.prov
 export { ErasureLedger, type LedgerEntry } from './keyring/erasure-ledger';
 export { RestoreGuard, type RestoreGuardReport } from './keyring/restore-guard';
 
-export { type DataKeyRow, type KeyOwner, type KeyScope, KEY_SCOPES } from './keys/data-key';
+export { type DataKeyRow, type KeyOwner, type KeyScope } from './keys/data-key';
 export { type CreatedKey, DataKeyStore, type ExistingKey, type KeyDescription, type PreparedKeys } from './keys/data-key-store';
 export { CampaignKeyspaces } from './keys/campaign-keyspaces';
 export { type DestroyedNotice, KeyCache, type KeyState, KEYS_DESTROYED_CHANNEL } from './keys/key-cache';
@@ -22,4 +22,4 @@ export { openWithKey, sealWithKey } from './sealing/seal-codec';
 export { BlindIndex, blindHash, type IndexEntry, type IndexMatch, type PreparedIndexRows } from './blind-index/blind-index';
 export { type IdentifierKind, InvalidIdentifier, normalizeEmail, normalizeIdentifier, normalizePhone } from './blind-index/normalizers';
 
-export { type ReindexSource, REINDEX_SOURCE, KeyringRotation, type RotationPhase, RotationInProgress, type RotationStatus } from './rotation/keyring-rotation';
+export { type ReindexSource, KeyringRotation, type RotationPhase, RotationInProgress, type RotationStatus } from './rotation/keyring-rotation';

@@ -76,10 +76,6 @@ export class IdempotencyStore {
     return rows.length;
   }
 
-  async purgeExpired(tx: Pick<EntityManager, 'query'>): Promise<void> {
-    await tx.query(`DELETE FROM app.idempotency_records WHERE expires_at <= now()`);
-  }
-
   private hmac(key: Buffer, scope: IdempotencyScope, body: unknown): Buffer {
     return createHmac('sha256', key).update('idempotency/v1\u0000').update(`${scope.subject}\u0000${scope.route}\u0000`).update(canonical(body)).digest();
   }

@@ -42,12 +42,7 @@ const columnContext = (customerId: string, column: 'personal' | 'reference') => 
 export class CustomerListReadModel {
   constructor(@Inject(Sealer) private readonly sealer: Sealer) {}
 
-  /** `knownKeys`: plain keys created in this transaction, so sealing needs no lookup. */
-  async insertMany(tx: EntityManager, rows: NewCustomerRow[], knownKeys?: ReadonlyMap<string, Buffer>): Promise<void> {
-    await this.insertPrepared(tx, await this.prepareRows(rows, tx, knownKeys));
-  }
-
-  /** The sealing half of insertMany; with every key in `knownKeys` it does no I/O. */
+  /** Seals new rows; with every key in `knownKeys` (created in this transaction) it does no I/O. */
   async prepareRows(rows: NewCustomerRow[], tx?: EntityManager, knownKeys?: ReadonlyMap<string, Buffer>): Promise<PreparedCustomerRows> {
     const sealed = await this.sealer.sealMany(
       rows.flatMap((row) => [

@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { AuthenticationFailed, gcmDecrypt, gcmEncrypt, IV_BYTES, KEY_BYTES, lengthPrefixed, randomIv } from '../primitives/aead';
 
 export type KeyScope = 'content' | 'reference' | 'seller';
-export const KEY_SCOPES: readonly KeyScope[] = ['content', 'reference', 'seller'];
 
 /** Whose key it is. For `seller` keys the subject is the seller id and campaign/controller are null. */
 export interface KeyOwner {

@@ -113,11 +113,6 @@ export class KeyCache implements OnModuleDestroy {
     return result;
   }
 
-  /** Puts a key created in this process (its plain key is known) into the cache. */
-  prime(row: DataKeyRow, dek: Buffer): void {
-    if (this.listening) this.cache.set(row.keyId, { status: 'live', dek, row });
-  }
-
   evict(notice: DestroyedNotice): void {
     this.generation += 1;
     if ('keyIds' in notice) {

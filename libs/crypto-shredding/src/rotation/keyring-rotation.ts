@@ -16,7 +16,6 @@ export type RotationPhase = (typeof ROTATION_PHASES)[number];
 export interface ReindexSource {
   liveIdentifiers(batchSize: number): AsyncIterable<IndexEntry[]>;
 }
-export const REINDEX_SOURCE = Symbol('REINDEX_SOURCE');
 
 export interface RotationStatus {
   rotationId: string;

@@ -139,17 +139,10 @@ export class SealingEventStore {
   }
 
   /**
-   * Creates many new streams at once (bulk enrollment): one sealing pass, one key lookup for all
-   * keys, and one INSERT when the adapter supports it. Every stream must be new.
+   * Bulk creation of new streams (enrollment), in two halves so the caller can overlap them with
+   * other writes: seal everything in one pass (no I/O when every key is in `knownKeys`), then
+   * `appendPrepared` in one INSERT where the adapter supports it. Every stream must be new.
    */
-  async appendNewStreams(
-    items: NewStreamItem[],
-    options: { tx?: EntityManager; metadata?: SealingAppendOptions['metadata']; knownKeys?: ReadonlyMap<string, Buffer> },
-  ): Promise<{ positions: Position[] }> {
-    return this.appendPrepared(await this.prepareNewStreams(items, options), options.tx);
-  }
-
-  /** The sealing half of appendNewStreams; with every key in `knownKeys` it does no I/O. */
   async prepareNewStreams(
     items: NewStreamItem[],
     options: { tx?: EntityManager; metadata?: SealingAppendOptions['metadata']; knownKeys?: ReadonlyMap<string, Buffer> },
