@@ -10,6 +10,7 @@ export function fold<Event, State>(decider: Pick<Decider<unknown, Event, State>,
   return events.reduce(decider.evolve, decider.initialState());
 }
 
+/** Commands carry personal fields: the error names the case's type, never its content. */
 export function assertNever(value: never): never {
-  throw new Error(`unhandled case: ${JSON.stringify(value)}`);
+  throw new Error(`unhandled case: ${String((value as { type?: unknown } | null)?.type ?? typeof value)}`);
 }

@@ -47,6 +47,14 @@ describe('LocalKeyringProvider', () => {
     expect(await readFile(file, 'utf8')).toBe('{"format": 1, "keks": [');
   });
 
+  // V8 from Node 22 on quotes the text around a JSON syntax error; Node 20 names only a character.
+  it('never quotes key material from a corrupt file in its error', async () => {
+    const file = join(dir, 'keyring.json');
+    const secret = 'A'.repeat(43) + '=';
+    await writeFile(file, `{"format": 1, "keks": [{"version": 1, "key": "${secret}" oops}]}`, { mode: 0o600 });
+    await expect(new LocalKeyringProvider({ file, createIfMissing: false }).load()).rejects.toThrow(expect.objectContaining({ message: expect.not.stringContaining('AAAAAAAA') }));
+  });
+
   it('refuses a keyring readable by others', async () => {
     const file = join(dir, 'keyring.json');
     await new LocalKeyringProvider({ file, createIfMissing: true }).load();

@@ -91,7 +91,9 @@ export class LocalKeyringProvider implements KekProvider {
     try {
       return validate(JSON.parse(text));
     } catch (error) {
-      throw new KeyringError(`${this.description} is not a valid keyring: ${(error as Error).message}`);
+      // A JSON syntax error quotes the text around it, which here is key material.
+      const reason = error instanceof SyntaxError ? 'not valid JSON' : (error as Error).message;
+      throw new KeyringError(`${this.description} is not a valid keyring: ${reason}`);
     }
   }
 
