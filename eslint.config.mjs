@@ -25,7 +25,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
-    files: ['scripts/**/*.mjs', '*.js', '*.cjs', '*.mjs'],
+    files: ['scripts/**/*.mjs', 'test/fixtures/**/*.cjs', '*.js', '*.cjs', '*.mjs'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -58,6 +58,21 @@ describe('crypto-shredding core on PostgreSQL', () => {
     await expect(enroll(ctx, a, controllerId, 1)).rejects.toThrow(KeyspaceClosed);
   });
 
+  it('the destroying instance refuses to open as soon as the destroy returns, before its own NOTIFY arrives', async () => {
+    const campaign = randomUUID();
+    const [blob] = await sealFor(ctx, await enroll(ctx, campaign, controllerId, 1));
+    expect(await ctx.sealer.open(blob.sealed, blob.context)).toEqual({ name: 'Person 0', email: 'p0@example.no' });
+    // Hold the notification back: the LISTEN connection stops listening for a moment.
+    const listener = (ctx.cache as unknown as { listener: { query(sql: string): Promise<unknown> } }).listener;
+    await listener.query('UNLISTEN crypto_keys_destroyed');
+    try {
+      await ctx.shredder.destroyNow({ customerIds: [blob.customer.customerId], scopes: ['content'] }, { actor: 'x' }, { vacuum: false });
+      expect(isErased(await ctx.sealer.open(blob.sealed, blob.context))).toBe(true);
+    } finally {
+      await listener.query('LISTEN crypto_keys_destroyed');
+    }
+  });
+
   it('opens many events of few customers with one key lookup per customer, in one round trip', async () => {
     const campaign = randomUUID();
     const customers = await enroll(ctx, campaign, controllerId, 3);
@@ -416,7 +431,7 @@ describe('restore guard', () => {
       const [{ live }] = await restarted.dataSource.query(`SELECT count(*)::int AS live FROM crypto.data_keys WHERE campaign_id = $1 AND wrapped IS NOT NULL`, [campaign]);
       expect(live).toBe(0);
       expect((await openAll(restarted, blobs)).every(isErased)).toBe(true);
-      expect(await restarted.restoreGuard.run()).toEqual({ reDestroyed: 0, intentsCompleted: 0, intentsDropped: 0 });
+      expect(await restarted.restoreGuard.run()).toEqual({ reDestroyed: 0, intentsCompleted: 0, intentsDropped: 0, intentsInProgress: 0 });
     } finally {
       await restarted.close();
       await rm(ctx.dataDir, { recursive: true, force: true });

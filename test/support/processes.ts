@@ -30,8 +30,8 @@ export function runToEnd(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_
   return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
 
-export function start(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<Finished> } {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function start(args: string[], env: NodeJS.ProcessEnv, options: { stdin?: 'ignore' | 'pipe' } = {}): { child: ChildProcess; output: () => string; exited: Promise<Finished> } {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -12,6 +12,7 @@ import { LocalKeyringProvider } from '../keyring/local-keyring.provider';
 import { CampaignKeyspaces } from '../keys/campaign-keyspaces';
 import { newDataKey } from '../keys/data-key';
 import { DataKeyStore } from '../keys/data-key-store';
+import { KeyCache } from '../keys/key-cache';
 import { KeyShredder } from '../keys/key-shredder';
 import { cryptoMigrations } from '../migrations/1764374500000-crypto-keys.migration';
 import { KeyringRotation } from '../rotation/keyring-rotation';
@@ -37,7 +38,8 @@ async function main(): Promise<void> {
     const ledger = new ErasureLedger(join(dir, 'erasure-ledger.jsonl'));
     const store = new DataKeyStore(keyring, dataSource);
     const keyspaces = new CampaignKeyspaces();
-    const shredder = new KeyShredder(keyspaces, ledger, dataSource);
+    const cache = new KeyCache({ ttlMs: 60_000, max: 1000 }, store, keyring, dataSource);
+    const shredder = new KeyShredder(keyspaces, ledger, cache, dataSource);
     const rotation = new KeyringRotation(dataSource, keyring, provider, new BlindIndex(keyring, { defaultPhoneRegion: 'NO' }, dataSource), ledger);
 
     // Seal and open small objects on one core.

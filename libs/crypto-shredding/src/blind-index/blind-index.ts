@@ -84,11 +84,26 @@ export class BlindIndex {
 
   async insertPrepared(tx: EntityManager, prepared: PreparedIndexRows, options: { replace?: boolean } = {}): Promise<void> {
     if (prepared.count === 0) return;
+    if (!options.replace) {
+      // Callers hold the key (created in this transaction, or locked FOR SHARE by the write path).
+      await tx.query(
+        `INSERT INTO crypto.blind_index (key_id, customer_id, campaign_id, controller_id, kind, index_key_version, hash)
+         SELECT k, cu, ca, ctl, kind, $2::integer, decode(h, 'base64')
+           FROM jsonb_to_recordset($1::jsonb) AS t(k uuid, cu uuid, ca uuid, ctl text, kind text, h text)`,
+        [prepared.rows, prepared.version],
+      );
+      return;
+    }
+    // A re-index writes rows from identifiers read earlier, holding no key: it locks each key row
+    // FOR SHARE and skips destroyed ones, so a customer erased since the read is not indexed again
+    // (a destroy in flight is waited for, then its row re-checked).
     await tx.query(
       `INSERT INTO crypto.blind_index (key_id, customer_id, campaign_id, controller_id, kind, index_key_version, hash)
-       SELECT k, cu, ca, ctl, kind, $2::integer, decode(h, 'base64')
+       SELECT t.k, t.cu, t.ca, t.ctl, t.kind, $2::integer, decode(t.h, 'base64')
          FROM jsonb_to_recordset($1::jsonb) AS t(k uuid, cu uuid, ca uuid, ctl text, kind text, h text)
-       ${options.replace ? 'ON CONFLICT (customer_id, kind, index_key_version) DO UPDATE SET hash = EXCLUDED.hash, key_id = EXCLUDED.key_id' : ''}`,
+         JOIN crypto.data_keys d ON d.key_id = t.k AND d.wrapped IS NOT NULL
+         FOR SHARE OF d
+       ON CONFLICT (customer_id, kind, index_key_version) DO UPDATE SET hash = EXCLUDED.hash, key_id = EXCLUDED.key_id`,
       [prepared.rows, prepared.version],
     );
   }

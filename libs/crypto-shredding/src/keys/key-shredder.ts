@@ -4,7 +4,8 @@ import { ErasureLedger } from '../keyring/erasure-ledger';
 import type { LedgerEntry } from '../keyring/erasure-ledger';
 import { CampaignKeyspaces } from './campaign-keyspaces';
 import type { KeyScope } from './data-key';
-import { type DestroyedNotice, KEYS_DESTROYED_CHANNEL } from './key-cache';
+import { type DestroyedNotice, KeyCache, KEYS_DESTROYED_CHANNEL } from './key-cache';
+import { changedRows } from './sql';
 
 export type DestroySelector =
   | { campaignId: string; scopes: KeyScope[] }
@@ -22,6 +23,8 @@ export interface DestroyResult {
   keyIds: string[];
   keysDestroyed: number;
   customersAffected: number;
+  /** What the key caches were told to evict. */
+  notices: DestroyedNotice[];
   /** Null when nothing was left to destroy (a repeat). */
   ledgerEntry: LedgerEntry | null;
 }
@@ -33,7 +36,7 @@ const IDS_PER_NOTICE = 180;
  * Erasure is destroying keys: the wrapped key becomes NULL, the row stays as a tombstone. Runs in
  * the caller's transaction (so the anonymization, its event, audit entry and certificate commit
  * together), NOTIFYs the key caches (delivered only on commit) and writes an intent to the
- * erasure ledger before commit. After commit the caller calls `confirm`.
+ * erasure ledger (with the transaction's id) before commit. After commit the caller calls `confirm`.
  */
 @Injectable()
 export class KeyShredder {
@@ -42,6 +45,7 @@ export class KeyShredder {
   constructor(
     @Inject(CampaignKeyspaces) private readonly keyspaces: CampaignKeyspaces,
     @Inject(ErasureLedger) private readonly ledger: ErasureLedger,
+    @Inject(KeyCache) private readonly cache: KeyCache,
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
@@ -52,29 +56,41 @@ export class KeyShredder {
       // Keyspace first, FOR UPDATE: see CampaignKeyspaces for why this ordering closes the races.
       await this.keyspaces.lockForDestroy(tx, selector.campaignId);
       await this.keyspaces.close(tx, selector.campaignId, by.actor);
-      where = `campaign_id = $3::uuid AND scope = ANY($4::text[])`;
+      where = `campaign_id = $1::uuid AND scope = ANY($2::text[])`;
       parameters = [selector.campaignId, selector.scopes];
     } else if ('customerIds' in selector) {
-      where = `subject_id = ANY($3::text[]) AND scope = ANY($4::text[]) AND scope <> 'seller'`;
+      where = `subject_id = ANY($1::text[]) AND scope = ANY($2::text[]) AND scope <> 'seller'`;
       parameters = [selector.customerIds, selector.scopes];
     } else if ('sellerIds' in selector) {
-      where = `subject_id = ANY($3::text[]) AND scope = $4`;
+      where = `subject_id = ANY($1::text[]) AND scope = $2`;
       parameters = [selector.sellerIds, 'seller'];
     } else {
-      where = `key_id = ANY($3::uuid[]) AND $4::text IS NULL`;
+      where = `key_id = ANY($1::uuid[]) AND $2::text IS NULL`;
       parameters = [selector.keyIds, null];
     }
-    // One statement: the keys, the blind-index rows that go with them, and the liveness of
-    // customerRef rows of customers whose content key goes (so the same person can be enrolled
-    // again). No id list travels back and forth.
-    const rows = await tx.query<{ key_id: string; subject_id: string; scope: KeyScope; kek_version: number }[]>(
-      `WITH changed AS (
-         UPDATE crypto.data_keys SET wrapped = NULL, destroyed_at = now(), destroyed_by = $1, destroyed_certificate = $2
-          WHERE ${where} AND wrapped IS NOT NULL
-          RETURNING key_id, subject_id, scope, kek_version
-       ), customers AS MATERIALIZED (
-         -- Materialized, so the uuid cast only ever sees customer subjects (sellers' ids are not uuids).
-         SELECT key_id, subject_id::uuid AS customer_id, scope FROM changed WHERE scope <> 'seller'
+    // The keys first, in a statement of their own: it waits for every writer holding a key row
+    // FOR SHARE (an append, a PATCH rewriting the e-mail's index row) to commit.
+    const rows = await changedRows<{ key_id: string; subject_id: string; scope: KeyScope; kek_version: number }>(
+      tx,
+      `UPDATE crypto.data_keys SET wrapped = NULL, destroyed_at = now(), destroyed_by = $3, destroyed_certificate = $4
+        WHERE ${where} AND wrapped IS NOT NULL
+        RETURNING key_id, subject_id, scope, kek_version`,
+      [...parameters, by.actor, by.certificateId ?? null],
+    );
+    const keyIds = rows.map((row) => row.key_id);
+    if (keyIds.length === 0) return { keyIds, keysDestroyed: 0, customersAffected: 0, notices: [], ledgerEntry: null };
+
+    // Then the blind-index rows that go with them, and the liveness of customerRef rows of
+    // customers whose content key went (so the same person can be enrolled again). Under READ
+    // COMMITTED this statement takes a new snapshot, so it sees the index rows those writers
+    // committed while the UPDATE waited; inside the UPDATE's own statement (a CTE) it would not,
+    // and a PATCHed e-mail would stay findable after the erasure. Writers that come later wait
+    // on the key rows and find them destroyed. `destroyed_at = now()` keeps it to this
+    // transaction's keys without sending the ids back.
+    const [{ xid }] = await tx.query<{ xid: string }[]>(
+      `WITH customers AS MATERIALIZED (
+         SELECT key_id, subject_id::uuid AS customer_id, scope FROM crypto.data_keys
+          WHERE ${where} AND wrapped IS NULL AND destroyed_at = now() AND scope <> 'seller'
        ), gone AS (
          DELETE FROM crypto.blind_index b USING customers c WHERE b.customer_id = c.customer_id AND b.key_id = c.key_id
        ), unlisted AS (
@@ -82,11 +98,9 @@ export class KeyShredder {
           WHERE c.scope = 'content' AND b.customer_id = c.customer_id AND b.kind = 'customer_ref' AND b.live
             AND NOT EXISTS (SELECT 1 FROM customers other WHERE other.key_id = b.key_id)
        )
-       SELECT key_id, subject_id, scope, kek_version FROM changed`,
-      [by.actor, by.certificateId ?? null, ...parameters],
+       SELECT pg_current_xact_id()::text AS xid`,
+      parameters,
     );
-    const keyIds = rows.map((row) => row.key_id);
-    if (keyIds.length === 0) return { keyIds, keysDestroyed: 0, customersAffected: 0, ledgerEntry: null };
 
     const notices: DestroyedNotice[] =
       'campaignId' in selector
@@ -96,13 +110,19 @@ export class KeyShredder {
       await tx.query(`SELECT pg_notify($1, $2)`, [KEYS_DESTROYED_CHANNEL, JSON.stringify(notice)]);
     }
 
-    const ledgerEntry = options.ledger === false ? null : await this.ledger.recordIntent(keyIds, [...new Set(rows.map((row) => row.kek_version))]);
+    const kekVersions = [...new Set(rows.map((row) => row.kek_version))];
+    const ledgerEntry = options.ledger === false ? null : await this.ledger.recordIntent(keyIds, kekVersions, xid);
     const customers = new Set(rows.filter((row) => row.scope !== 'seller').map((row) => row.subject_id));
-    return { keyIds, keysDestroyed: keyIds.length, customersAffected: customers.size, ledgerEntry };
+    return { keyIds, keysDestroyed: keyIds.length, customersAffected: customers.size, notices, ledgerEntry };
   }
 
-  /** After the destroying transaction committed: the ledger's commit mark, then VACUUM as hygiene. */
+  /**
+   * After the destroying transaction committed: this instance's cache evicts at once (the NOTIFY
+   * reaches it a moment later, and the caller's answer must not race it), the ledger's commit
+   * mark, then VACUUM as hygiene.
+   */
   async confirm(result: DestroyResult, options: { vacuum?: boolean } = {}): Promise<void> {
+    for (const notice of result.notices) this.cache.evict(notice);
     if (!result.ledgerEntry) return;
     await this.ledger.recordCommit(result.ledgerEntry.id);
     if (options.vacuum ?? true) {
