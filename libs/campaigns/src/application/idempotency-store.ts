@@ -55,7 +55,9 @@ export class IdempotencyStore {
   }
 
   async save(tx: EntityManager, scope: IdempotencyScope, body: unknown, response: StoredResponse, customerIds: string[]): Promise<void> {
-    const { version, key } = await this.keyring.activeIndexKey(tx);
+    // No lock on the keyring state: a record outlives no rotation that matters (24 h), and a
+    // lock here would put every command on one row.
+    const { version, key } = await this.keyring.activeIndexKey(tx, { lock: false });
     await tx.query(
       `DELETE FROM app.idempotency_records WHERE subject = $1 AND route = $2 AND idempotency_key = $3`,
       [scope.subject, scope.route, scope.key],

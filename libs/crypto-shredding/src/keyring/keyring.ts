@@ -76,23 +76,31 @@ export class Keyring {
     return this.snapshot;
   }
 
-  async activeVersions(tx?: EntityManager): Promise<ActiveVersions> {
+  async activeVersions(tx?: EntityManager, options: { lock?: boolean } = {}): Promise<ActiveVersions> {
     const rows: { kek: number; idx: number }[] = await (tx ?? this.dataSource).query(
-      `SELECT active_kek_version AS kek, active_index_key_version AS idx FROM crypto.keyring_state WHERE id = 1`,
+      `SELECT active_kek_version AS kek, active_index_key_version AS idx FROM crypto.keyring_state WHERE id = 1${options.lock ? ' FOR SHARE' : ''}`,
     );
     if (rows.length === 0) throw new KekUnavailable('crypto.keyring_state is empty: the keyring was never initialised on this database');
     return { kekVersion: rows[0].kek, indexKeyVersion: rows[0].idx };
   }
 
-  /** The KEK to wrap new data keys under: the database's active version, or a refusal. */
-  async wrappingKek(tx?: EntityManager): Promise<{ version: number; key: Buffer }> {
-    const { kekVersion } = await this.activeVersions(tx);
+  /**
+   * The KEK to wrap new data keys under: the database's active version, or a refusal. Holds the
+   * state row FOR SHARE until `tx` ends, so a rotation's activation (FOR UPDATE on the same row)
+   * waits for this transaction: no key is committed under a version a rotation has moved past
+   * and may retire.
+   */
+  async wrappingKek(tx: EntityManager): Promise<{ version: number; key: Buffer }> {
+    const { kekVersion } = await this.activeVersions(tx, { lock: true });
     return { version: kekVersion, key: await this.kekOrReload(kekVersion, 'wrap new data keys') };
   }
 
-  /** The active index key, for writing blind-index rows. */
-  async activeIndexKey(tx?: EntityManager): Promise<{ version: number; key: Buffer }> {
-    const { indexKeyVersion } = await this.activeVersions(tx);
+  /**
+   * The active index key, for writing blind-index rows; the state row is held FOR SHARE as in
+   * `wrappingKek`. `lock: false` is for HMACs that need no such promise (idempotency records).
+   */
+  async activeIndexKey(tx: EntityManager, options: { lock?: boolean } = {}): Promise<{ version: number; key: Buffer }> {
+    const { indexKeyVersion } = await this.activeVersions(tx, { lock: options.lock ?? true });
     if (!this.material().indexKeys.has(indexKeyVersion)) await this.reload();
     const key = this.material().indexKeys.get(indexKeyVersion);
     if (!key) {

@@ -115,6 +115,11 @@ export class KeyringRotation {
       }
       case 'activate': {
         await this.keyring.reload();
+        // The UPDATE's row lock conflicts with the FOR SHARE that every writer holds on this row
+        // from reading the active versions (Keyring.wrappingKek, activeIndexKey) until it commits:
+        // activation waits for all of them, and the ones after it read the new versions. So once
+        // this commits, nothing can still be written under the old versions, and re-wrap sees
+        // every key they wrapped.
         await this.dataSource.query(
           `UPDATE crypto.keyring_state SET active_kek_version = $1, active_index_key_version = $2, updated_at = now() WHERE id = 1`,
           [status.kekVersion, status.indexKeyVersion],
@@ -130,10 +135,9 @@ export class KeyringRotation {
         await this.reindex(id, status.indexKeyVersion!, batchSize, options.reindexSource);
         return 'verify';
       case 'verify':
-        return (await this.verify(status.kekVersion!, status.indexKeyVersion!)) ? 'retire' : 'rewrap';
+        return this.verify(status.kekVersion!, status.indexKeyVersion!);
       case 'retire':
-        await this.retire(id, status.kekVersion!, status.indexKeyVersion!);
-        return 'done';
+        return this.retire(id, status.kekVersion!, status.indexKeyVersion!);
       case 'done':
         return 'done';
       default: {
@@ -196,32 +200,48 @@ export class KeyringRotation {
     await this.dataSource.query(`DELETE FROM crypto.blind_index WHERE index_key_version <> $1`, [indexVersion]);
   }
 
-  private async verify(kekVersion: number, indexVersion: number): Promise<boolean> {
-    const [{ old }] = await this.dataSource.query(`SELECT count(*)::int AS old FROM crypto.data_keys WHERE wrapped IS NOT NULL AND kek_version <> $1`, [kekVersion]);
-    if (old > 0) {
-      this.logger.warn({ keys: old }, 'keys created under the previous KEK during the rotation; re-wrapping again');
-      return false;
+  /** Proves that nothing is left under an old version (else back to the phase that moves it) and that the new KEK opens what it wrapped. */
+  private async verify(kekVersion: number, indexVersion: number): Promise<RotationPhase> {
+    const { oldKeys, oldIndexRows } = await this.rowsUnderOldVersions(kekVersion, indexVersion);
+    if (oldKeys > 0) {
+      this.logger.warn({ keys: oldKeys }, 'live keys still wrapped under a previous KEK; re-wrapping again');
+      return 'rewrap';
     }
-    const [{ staleIndex }] = await this.dataSource.query(`SELECT count(*)::int AS "staleIndex" FROM crypto.blind_index WHERE index_key_version <> $1`, [indexVersion]);
-    if (staleIndex > 0) throw new Error(`${staleIndex} blind-index rows still use an old index key`);
+    if (oldIndexRows > 0) {
+      this.logger.warn({ rows: oldIndexRows }, 'blind-index rows still under a previous index key; re-indexing again');
+      return 'reindex';
+    }
     const sample: DataKeyRow[] = await this.dataSource.query(
       `SELECT key_id AS "keyId", scope, subject_id AS "subjectId", campaign_id AS "campaignId", controller_id AS "controllerId",
               kek_version AS "kekVersion", wrapped FROM crypto.data_keys TABLESAMPLE SYSTEM (10) WHERE wrapped IS NOT NULL LIMIT 200`,
     );
     const kek = await this.keyring.kek(kekVersion);
     for (const row of sample) unwrapDataKey(kek, row as DataKeyRow & { wrapped: Buffer });
-    return true;
+    return 'retire';
   }
 
-  /** Deletes old material only when no live key uses it; then compacts the erasure ledger. */
-  private async retire(rotationId: string, kekVersion: number, indexVersion: number): Promise<void> {
-    await this.keyring.reload();
-    const candidates = this.keyring.kekVersions().filter((v) => v !== kekVersion);
-    const inUse: { v: number }[] = await this.dataSource.query(
-      `SELECT DISTINCT kek_version AS v FROM crypto.data_keys WHERE wrapped IS NOT NULL AND kek_version = ANY($1::integer[])`,
-      [candidates],
+  private async rowsUnderOldVersions(kekVersion: number, indexVersion: number): Promise<{ oldKeys: number; oldIndexRows: number }> {
+    const [counts] = await this.dataSource.query(
+      `SELECT (SELECT count(*) FROM crypto.data_keys WHERE wrapped IS NOT NULL AND kek_version <> $1)::int AS "oldKeys",
+              (SELECT count(*) FROM crypto.blind_index WHERE index_key_version <> $2)::int AS "oldIndexRows"`,
+      [kekVersion, indexVersion],
     );
-    const retired = candidates.filter((v) => !inUse.some((row) => row.v === v));
+    return counts;
+  }
+
+  /**
+   * Deletes old material once it is proven unused: no live key under a retiring KEK version and no
+   * blind-index row under a retiring index key (activation made sure none can appear any more).
+   * Then compacts the erasure ledger.
+   */
+  private async retire(rotationId: string, kekVersion: number, indexVersion: number): Promise<RotationPhase> {
+    await this.keyring.reload();
+    const { oldKeys, oldIndexRows } = await this.rowsUnderOldVersions(kekVersion, indexVersion);
+    if (oldKeys > 0 || oldIndexRows > 0) {
+      this.logger.warn({ keys: oldKeys, rows: oldIndexRows }, 'rows under old versions appeared after verify; not retiring, verifying again');
+      return 'verify';
+    }
+    const retired = this.keyring.kekVersions().filter((v) => v !== kekVersion);
     const oldIndex = [...this.keyring.indexKeys().keys()].filter((v) => v !== indexVersion);
     if (retired.length > 0 || oldIndex.length > 0) await this.provider.retire({ keks: retired, indexKeys: oldIndex });
     await this.keyring.reload();
@@ -229,5 +249,6 @@ export class KeyringRotation {
     const compacted = await this.ledger.rewrite((entry) => entry.kekVersions.some((v) => present.has(v)));
     await this.dataSource.query(`UPDATE crypto.keyring_rotations SET retired_kek_versions = $2 WHERE rotation_id = $1`, [rotationId, retired]);
     this.logger.log({ retiredKekVersions: retired, retiredIndexKeyVersions: oldIndex, ledgerEntriesCompacted: compacted }, 'keyring versions retired');
+    return 'done';
   }
 }
