@@ -46,7 +46,7 @@ export class ProbeController {
   @Roles('analyst', 'admin')
   readScoped(@Param('controllerId') controllerId: string, @CurrentPrincipal() principal: Principal) {
     assertControllerScope(principal, controllerId);
-    return { controllerId, subject: principal.subject };
+    return { controllerId, subject: principal.subject, sellerId: principal.sellerId ?? null };
   }
 
   @Post('echo')

@@ -182,7 +182,14 @@ describe('campaigns API: who may call what', () => {
       caller.roles === null
         ? {}
         : {
-            Authorization: `Bearer ${await tokenFor(t.config, caller.roles, caller.scope === 'in' ? [target.controllerId] : caller.scope === 'out' ? [OTHER_CONTROLLER] : ['*'], `matrix-${caller.label}`)}`,
+            Authorization: `Bearer ${await tokenFor(
+              t.config,
+              caller.roles,
+              caller.scope === 'in' ? [target.controllerId] : caller.scope === 'out' ? [OTHER_CONTROLLER] : ['*'],
+              `matrix-${caller.label}`,
+              // Seller tokens act as the seller the interaction bodies name (seller-binding.e2e-spec.ts has the rest).
+              caller.roles.includes('seller') ? { sellerId: seed.sellerId } : {},
+            )}`,
           };
     const before = await writeCounts(t);
     const answer = await target.send(auth);
