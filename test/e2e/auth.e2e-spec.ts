@@ -83,8 +83,10 @@ describe('authentication and authorization (HS256)', () => {
     expect(response.body.detail).toContain('analyst');
   });
 
-  it('answers 403 outside the token controllers', async () => {
-    expectProblem(await probe(await tokenFor(t.config, ['analyst'], ['c2']), 'c1'), 403);
+  it('answers 404 for a path id outside the token controllers, as for an unknown one', async () => {
+    const response = await probe(await tokenFor(t.config, ['analyst'], ['c2']), 'c1');
+    expectProblem(response, 404);
+    expect(response.body).toMatchObject({ type: 'urn:campaign-ledger:problem:unknown-controller', detail: 'no such controller' });
   });
 
   it('answers 200 in scope, by id or by wildcard', async () => {
