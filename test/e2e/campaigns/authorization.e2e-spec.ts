@@ -7,8 +7,9 @@ import { expectProblem, writeCounts } from '../../support/problem-assertions';
 import { startTestApp, type TestApp } from '../../support/test-app';
 import { tokenFor } from '../../support/tokens';
 
-// The role matrix of API.md for every route of "Controllers, sellers, campaigns" (service, admin)
-// and "Customers and interactions" (service, seller, admin; in scope): a role outside the list is
+// The role matrix of API.md for every route of "Controllers, sellers, campaigns" (service, admin;
+// GET /v1/campaigns/:id also seller and analyst in scope) and "Customers and interactions"
+// (service, seller, admin; in scope): a role outside the list is
 // a 403 whatever the scope or id (the role check runs before the handler); a listed role gets 404
 // for an id in the path outside its controllers, exactly as for an id that names nothing (no
 // enumeration), and 403 for a controllerId in the body outside them; a listed role in scope
@@ -16,6 +17,7 @@ import { tokenFor } from '../../support/tokens';
 
 const ROLES: Role[] = ['service', 'seller', 'analyst', 'compliance', 'admin'];
 const CAMPAIGN_ROLES: Role[] = ['service', 'admin'];
+const CAMPAIGN_READ_ROLES: Role[] = ['service', 'seller', 'analyst', 'admin'];
 const CUSTOMER_ROLES: Role[] = ['service', 'seller', 'admin'];
 const OTHER_CONTROLLER = 'someone-else';
 const at = '2026-12-02T09:00:00Z';
@@ -113,7 +115,7 @@ describe('campaigns API: who may call what', () => {
           }),
       ),
     },
-    { name: 'GET /v1/campaigns/:id', roles: CAMPAIGN_ROLES, ok: 200, writes: false, ...onCampaign((id, auth) => t.http.get(`/v1/campaigns/${id}`).set(auth)) },
+    { name: 'GET /v1/campaigns/:id', roles: CAMPAIGN_READ_ROLES, ok: 200, writes: false, ...onCampaign((id, auth) => t.http.get(`/v1/campaigns/${id}`).set(auth)) },
     {
       name: 'POST /v1/campaigns/:id/close',
       roles: CAMPAIGN_ROLES,
