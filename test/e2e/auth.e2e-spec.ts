@@ -58,6 +58,19 @@ describe('authentication and authorization (HS256)', () => {
     expectProblem(await probe(await sign({ roles: ['analyst'] })), 401);
   });
 
+  it('answers 401 for a malformed sellerId claim', async () => {
+    for (const sellerId of [42, '', 'seller 1', 'x'.repeat(65), ['s1'], null]) {
+      const response = await probe(await sign({ roles: ['analyst'], controllers: ['c1'], sellerId }));
+      expectProblem(response, 401);
+      expect(response.body.detail).toContain('sellerId');
+    }
+  });
+
+  it('reads the sellerId claim the token issuer writes', async () => {
+    const response = await probe(await tokenFor(t.config, ['analyst'], ['c1'], 'seller-17-user', { sellerId: 'seller-17.A_b' }));
+    expect({ status: response.status, body: response.body }).toEqual({ status: 200, body: { controllerId: 'c1', subject: 'seller-17-user', sellerId: 'seller-17.A_b' } });
+  });
+
   it('answers 401 for an unsigned (alg none) token', async () => {
     const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
     const payload = Buffer.from(JSON.stringify({ sub: 'x', roles: ['admin'], controllers: ['*'], exp: 9999999999 })).toString('base64url');
@@ -70,14 +83,16 @@ describe('authentication and authorization (HS256)', () => {
     expect(response.body.detail).toContain('analyst');
   });
 
-  it('answers 403 outside the token controllers', async () => {
-    expectProblem(await probe(await tokenFor(t.config, ['analyst'], ['c2']), 'c1'), 403);
+  it('answers 404 for a path id outside the token controllers, as for an unknown one', async () => {
+    const response = await probe(await tokenFor(t.config, ['analyst'], ['c2']), 'c1');
+    expectProblem(response, 404);
+    expect(response.body).toMatchObject({ type: 'urn:campaign-ledger:problem:unknown-controller', detail: 'no such controller' });
   });
 
   it('answers 200 in scope, by id or by wildcard', async () => {
     const byId = await probe(await tokenFor(t.config, ['analyst'], ['c0', 'c1']));
     expect(byId.status).toBe(200);
-    expect(byId.body).toEqual({ controllerId: 'c1', subject: 'test-client' });
+    expect(byId.body).toEqual({ controllerId: 'c1', subject: 'test-client', sellerId: null });
     expect((await probe(await tokenFor(t.config, ['admin'], ['*']), 'any-controller')).status).toBe(200);
   });
 });

@@ -1,5 +1,5 @@
 import { type AppConfig, issueToken, type Role } from '@app/platform';
 
-export function tokenFor(config: AppConfig, roles: Role[], controllers: string[] = ['*'], subject = 'test-client'): Promise<string> {
-  return issueToken(config, { subject, roles, controllers, expiresIn: '10m' });
+export function tokenFor(config: AppConfig, roles: Role[], controllers: string[] = ['*'], subject = 'test-client', claims: { sellerId?: string } = {}): Promise<string> {
+  return issueToken(config, { subject, roles, controllers, expiresIn: '10m', ...claims });
 }

@@ -7,7 +7,8 @@ export { assertTraversableByPostgres, type EmbeddedPostgres, startEmbeddedPostgr
 export { PLATFORM_SCHEMAS, platformMigrations } from './database/migrations';
 
 export { CurrentPrincipal, Public, Roles } from './auth/auth.decorators';
-export { assertControllerScope } from './auth/controller-scope';
+export { assertControllerScope, assertPathInScope } from './auth/controller-scope';
+export { assertWritesAsSeller } from './auth/seller-binding';
 export { InvalidTokenError, JwtVerifier } from './auth/jwt-verifier';
 export { ALL_CONTROLLERS, coversController, hasAnyRole, isRole, type Principal, type Role, ROLES } from './auth/principal';
 export { issueToken, type TokenRequest } from './auth/token-issuer';

@@ -7,14 +7,17 @@ import { expectProblem, writeCounts } from '../../support/problem-assertions';
 import { startTestApp, type TestApp } from '../../support/test-app';
 import { tokenFor } from '../../support/tokens';
 
-// The role matrix of API.md for every route of "Controllers, sellers, campaigns" (service, admin)
-// and "Customers and interactions" (service, seller, admin; in scope): a role outside the list is
-// a 403 whatever the scope (the role check runs before the handler), a listed role outside its
-// controllers is a 403, a listed role in scope succeeds; no token is a 401. A refused request
-// writes nothing; an accepted command writes.
+// The role matrix of API.md for every route of "Controllers, sellers, campaigns" (service, admin;
+// GET /v1/campaigns/:id also seller and analyst in scope) and "Customers and interactions"
+// (service, seller, admin; in scope): a role outside the list is
+// a 403 whatever the scope or id (the role check runs before the handler); a listed role gets 404
+// for an id in the path outside its controllers, exactly as for an id that names nothing (no
+// enumeration), and 403 for a controllerId in the body outside them; a listed role in scope
+// succeeds; no token is a 401. A refused request writes nothing; an accepted command writes.
 
 const ROLES: Role[] = ['service', 'seller', 'analyst', 'compliance', 'admin'];
 const CAMPAIGN_ROLES: Role[] = ['service', 'admin'];
+const CAMPAIGN_READ_ROLES: Role[] = ['service', 'seller', 'analyst', 'admin'];
 const CUSTOMER_ROLES: Role[] = ['service', 'seller', 'admin'];
 const OTHER_CONTROLLER = 'someone-else';
 const at = '2026-12-02T09:00:00Z';
@@ -31,9 +34,14 @@ interface Route {
   ok: number;
   /** Commands write on success; queries never do. */
   writes: boolean;
-  /** False for sellers: they belong to no controller. */
-  scoped: boolean;
+  /**
+   * Where the request names its controller: through an id in the path (outside the token's
+   * controllers: 404), in the body (outside: 403), or nowhere (sellers belong to no controller).
+   */
+  scope: 'path' | 'body' | 'none';
   target(): Promise<Target>;
+  /** Path-id routes: the same request to an id that names nothing. */
+  unknown?(auth: Record<string, string>): Test;
 }
 
 describe('campaigns API: who may call what', () => {
@@ -50,8 +58,20 @@ describe('campaigns API: who may call what', () => {
   });
   afterAll(() => t.close());
 
-  const shared = (send: (auth: Record<string, string>) => Test) => async (): Promise<Target> => ({ controllerId: seed.controllerId, send });
-  const customerPost = (path: string, body: object) => shared((auth) => t.http.post(`/v1/customers/${customerId}/${path}`).set(auth).send(body));
+  type Send = (auth: Record<string, string>) => Test;
+  const shared = (send: Send) => async (): Promise<Target> => ({ controllerId: seed.controllerId, send });
+  /** A route on the seed's campaign or customer, and the same route on an unknown id. */
+  const onCampaign = (request: (id: string, auth: Record<string, string>) => Test) => ({
+    scope: 'path' as const,
+    target: shared((auth) => request(seed.campaignId, auth)),
+    unknown: (auth: Record<string, string>) => request(randomUUID(), auth),
+  });
+  const onCustomer = (request: (id: string, auth: Record<string, string>) => Test) => ({
+    scope: 'path' as const,
+    target: shared((auth) => request(customerId, auth)),
+    unknown: (auth: Record<string, string>) => request(randomUUID(), auth),
+  });
+  const customerPost = (path: string, body: () => object) => onCustomer((id, auth) => t.http.post(`/v1/customers/${id}/${path}`).set(auth).send(body()));
 
   const routes: Route[] = [
     {
@@ -59,7 +79,7 @@ describe('campaigns API: who may call what', () => {
       roles: CAMPAIGN_ROLES,
       ok: 201,
       writes: true,
-      scoped: true,
+      scope: 'body',
       // A new controller each time; the in-scope token names the one being registered.
       target: async () => {
         const id = `ctl-${randomUUID().slice(0, 8)}`;
@@ -71,7 +91,7 @@ describe('campaigns API: who may call what', () => {
       roles: CAMPAIGN_ROLES,
       ok: 200,
       writes: true,
-      scoped: false,
+      scope: 'none',
       target: shared((auth) => t.http.put(`/v1/sellers/seller-${randomUUID().slice(0, 8)}`).set(auth).send({ name: 'Nils Selger' })),
     },
     {
@@ -79,7 +99,7 @@ describe('campaigns API: who may call what', () => {
       roles: CAMPAIGN_ROLES,
       ok: 201,
       writes: true,
-      scoped: true,
+      scope: 'body',
       target: shared((auth) =>
         t.http
           .post('/v1/campaigns')
@@ -95,13 +115,13 @@ describe('campaigns API: who may call what', () => {
           }),
       ),
     },
-    { name: 'GET /v1/campaigns/:id', roles: CAMPAIGN_ROLES, ok: 200, writes: false, scoped: true, target: shared((auth) => t.http.get(`/v1/campaigns/${seed.campaignId}`).set(auth)) },
+    { name: 'GET /v1/campaigns/:id', roles: CAMPAIGN_READ_ROLES, ok: 200, writes: false, ...onCampaign((id, auth) => t.http.get(`/v1/campaigns/${id}`).set(auth)) },
     {
       name: 'POST /v1/campaigns/:id/close',
       roles: CAMPAIGN_ROLES,
       ok: 200,
       writes: true,
-      scoped: true,
+      scope: 'path',
       // A campaign of its own each time: a closed campaign would answer 409.
       target: async () => {
         const created = await t.http
@@ -111,38 +131,36 @@ describe('campaigns API: who may call what', () => {
           .expect(201);
         return { controllerId: seed.controllerId, send: (auth) => t.http.post(`/v1/campaigns/${created.body.campaignId}/close`).set(auth) };
       },
+      unknown: (auth) => t.http.post(`/v1/campaigns/${randomUUID()}/close`).set(auth),
     },
     {
       name: 'POST /v1/campaigns/:id/customers (JSON)',
       roles: CUSTOMER_ROLES,
       ok: 201,
       writes: true,
-      scoped: true,
-      target: shared((auth) => t.http.post(`/v1/campaigns/${seed.campaignId}/customers`).set(auth).send({ customers: [{ customerRef: `J-${randomUUID()}`, name: 'Per' }] })),
+      ...onCampaign((id, auth) => t.http.post(`/v1/campaigns/${id}/customers`).set(auth).send({ customers: [{ customerRef: `J-${randomUUID()}`, name: 'Per' }] })),
     },
     {
       name: 'POST /v1/campaigns/:id/customers (CSV)',
       roles: CUSTOMER_ROLES,
       ok: 201,
       writes: true,
-      scoped: true,
-      target: shared((auth) => t.http.post(`/v1/campaigns/${seed.campaignId}/customers`).set(auth).set('Content-Type', 'text/csv').send(`customerRef,name\nC-${randomUUID()},Per\n`)),
+      ...onCampaign((id, auth) => t.http.post(`/v1/campaigns/${id}/customers`).set(auth).set('Content-Type', 'text/csv').send(`customerRef,name\nC-${randomUUID()},Per\n`)),
     },
-    { name: 'GET /v1/campaigns/:id/customers', roles: CUSTOMER_ROLES, ok: 200, writes: false, scoped: true, target: shared((auth) => t.http.get(`/v1/campaigns/${seed.campaignId}/customers?limit=2`).set(auth)) },
-    { name: 'GET /v1/customers/:id', roles: CUSTOMER_ROLES, ok: 200, writes: false, scoped: true, target: shared((auth) => t.http.get(`/v1/customers/${customerId}`).set(auth)) },
-    { name: 'PATCH /v1/customers/:id', roles: CUSTOMER_ROLES, ok: 200, writes: true, scoped: true, target: shared((auth) => t.http.patch(`/v1/customers/${customerId}`).set(auth).send({ fields: { touched: true } })) },
-    { name: 'POST /v1/customers/:id/sms', roles: CUSTOMER_ROLES, ok: 201, writes: true, scoped: true, target: async () => customerPost('sms', { sellerId: seed.sellerId, direction: 'outbound', phone: '+4791234567', body: 'Hei', at })() },
+    { name: 'GET /v1/campaigns/:id/customers', roles: CUSTOMER_ROLES, ok: 200, writes: false, ...onCampaign((id, auth) => t.http.get(`/v1/campaigns/${id}/customers?limit=2`).set(auth)) },
+    { name: 'GET /v1/customers/:id', roles: CUSTOMER_ROLES, ok: 200, writes: false, ...onCustomer((id, auth) => t.http.get(`/v1/customers/${id}`).set(auth)) },
+    { name: 'PATCH /v1/customers/:id', roles: CUSTOMER_ROLES, ok: 200, writes: true, ...onCustomer((id, auth) => t.http.patch(`/v1/customers/${id}`).set(auth).send({ fields: { touched: true } })) },
+    { name: 'POST /v1/customers/:id/sms', roles: CUSTOMER_ROLES, ok: 201, writes: true, ...customerPost('sms', () => ({ sellerId: seed.sellerId, direction: 'outbound', phone: '+4791234567', body: 'Hei', at })) },
     {
       name: 'POST /v1/customers/:id/emails',
       roles: CUSTOMER_ROLES,
       ok: 201,
       writes: true,
-      scoped: true,
-      target: async () => customerPost('emails', { sellerId: seed.sellerId, direction: 'outbound', address: 'kari@example.no', subject: 'Offer', body: 'Hi', at })(),
+      ...customerPost('emails', () => ({ sellerId: seed.sellerId, direction: 'outbound', address: 'kari@example.no', subject: 'Offer', body: 'Hi', at })),
     },
-    { name: 'POST /v1/customers/:id/calls', roles: CUSTOMER_ROLES, ok: 201, writes: true, scoped: true, target: async () => customerPost('calls', { sellerId: seed.sellerId, phone: '+4791234567', startedAt: at, durationSeconds: 30 })() },
-    { name: 'POST /v1/customers/:id/responses', roles: CUSTOMER_ROLES, ok: 201, writes: true, scoped: true, target: async () => customerPost('responses', { sellerId: seed.sellerId, code: 'call-back', at })() },
-    { name: 'POST /v1/customers/:id/sales', roles: CUSTOMER_ROLES, ok: 201, writes: true, scoped: true, target: async () => customerPost('sales', { sellerId: seed.sellerId, sku: 'BB-100', quantity: 1, at })() },
+    { name: 'POST /v1/customers/:id/calls', roles: CUSTOMER_ROLES, ok: 201, writes: true, ...customerPost('calls', () => ({ sellerId: seed.sellerId, phone: '+4791234567', startedAt: at, durationSeconds: 30 })) },
+    { name: 'POST /v1/customers/:id/responses', roles: CUSTOMER_ROLES, ok: 201, writes: true, ...customerPost('responses', () => ({ sellerId: seed.sellerId, code: 'call-back', at })) },
+    { name: 'POST /v1/customers/:id/sales', roles: CUSTOMER_ROLES, ok: 201, writes: true, ...customerPost('sales', () => ({ sellerId: seed.sellerId, sku: 'BB-100', quantity: 1, at })) },
   ];
 
   type Caller = { label: string; roles: Role[]; scope: 'in' | 'out' | 'all' } | { label: string; roles: null; scope: null };
@@ -156,36 +174,57 @@ describe('campaigns API: who may call what', () => {
     { label: 'no token', roles: null, scope: null },
   ];
 
-  /** What API.md says this caller gets on this route. */
-  function expected(route: Route, caller: Caller): number {
+  /** What API.md says this caller gets on this route, for the seed's ids or an unknown one. */
+  function expected(route: Route, caller: Caller, id: 'known' | 'unknown'): number {
     if (caller.roles === null) return 401;
     if (!caller.roles.some((role) => route.roles.includes(role))) return 403;
-    if (caller.scope === 'out' && route.scoped) return 403;
+    if (id === 'unknown') return 404;
+    if (caller.scope === 'out' && route.scope === 'path') return 404;
+    if (caller.scope === 'out' && route.scope === 'body') return 403;
     return route.ok;
   }
 
-  const matrix = routes.flatMap((route) => callers.map((caller) => ({ route, caller, status: expected(route, caller) })));
+  const matrix = routes.flatMap((route) =>
+    (route.unknown ? (['known', 'unknown'] as const) : (['known'] as const)).flatMap((id) =>
+      callers.map((caller) => ({ route, caller, id, name: id === 'unknown' ? `${route.name} (unknown id)` : route.name, status: expected(route, caller, id) })),
+    ),
+  );
+  const pathRoutes = routes.filter((route) => route.scope === 'path');
 
-  it('covers all 15 routes with 5 roles in and out of scope, ["*"] and no token', () => {
+  it('covers all 15 routes (12 with a path id, also unknown) with 5 roles in and out of scope, ["*"] and no token', () => {
     expect(routes).toHaveLength(15);
-    expect(matrix).toHaveLength(15 * 13);
+    expect(pathRoutes).toHaveLength(12);
+    expect(pathRoutes.every((route) => route.unknown)).toBe(true);
+    expect(matrix).toHaveLength((15 + 12) * 13);
     // Sellers are global: an out-of-scope token with the right role still upserts one.
-    expect(matrix.filter((c) => c.caller.scope === 'out' && c.status < 300).map((c) => `${c.route.name} / ${c.caller.label}`)).toEqual([
+    expect(matrix.filter((c) => c.caller.scope === 'out' && c.status < 300).map((c) => `${c.name} / ${c.caller.label}`)).toEqual([
       'PUT /v1/sellers/:id / service out of scope',
       'PUT /v1/sellers/:id / admin out of scope',
     ]);
+    // Out of scope with the role: only a controllerId in the body is a 403.
+    expect([...new Set(matrix.filter((c) => c.caller.scope === 'out' && c.status === 403 && c.caller.roles?.some((r) => c.route.roles.includes(r))).map((c) => c.name))]).toEqual([
+      'POST /v1/controllers',
+      'POST /v1/campaigns',
+    ]);
   });
 
-  it.each(matrix.map((c) => [c.route.name, c.caller.label, c.status, c] as const))('%s as %s -> %i', async (_route, _caller, status, { route, caller }) => {
+  it.each(matrix.map((c) => [c.name, c.caller.label, c.status, c] as const))('%s as %s -> %i', async (_route, _caller, status, { route, caller, id }) => {
     const target = await route.target();
     const auth: Record<string, string> =
       caller.roles === null
         ? {}
         : {
-            Authorization: `Bearer ${await tokenFor(t.config, caller.roles, caller.scope === 'in' ? [target.controllerId] : caller.scope === 'out' ? [OTHER_CONTROLLER] : ['*'], `matrix-${caller.label}`)}`,
+            Authorization: `Bearer ${await tokenFor(
+              t.config,
+              caller.roles,
+              caller.scope === 'in' ? [target.controllerId] : caller.scope === 'out' ? [OTHER_CONTROLLER] : ['*'],
+              `matrix-${caller.label}`,
+              // Seller tokens act as the seller the interaction bodies name (seller-binding.e2e-spec.ts has the rest).
+              caller.roles.includes('seller') ? { sellerId: seed.sellerId } : {},
+            )}`,
           };
     const before = await writeCounts(t);
-    const answer = await target.send(auth);
+    const answer = await (id === 'unknown' ? route.unknown!(auth) : target.send(auth));
     const after = await writeCounts(t);
     if (status >= 400) {
       expectProblem(answer, status);
@@ -195,6 +234,19 @@ describe('campaigns API: who may call what', () => {
       expect(answer.headers['content-type']).toMatch(/^application\/json/);
       expect(after.events > before.events).toBe(route.writes);
     }
+  });
+
+  it.each(pathRoutes.map((route) => [route.name, route] as const))('%s: an id outside the token\'s controllers gets the very answer of an unknown id', async (_name, route) => {
+    const target = await route.target();
+    const outside = { Authorization: `Bearer ${await tokenFor(t.config, route.roles, [OTHER_CONTROLLER], 'matrix-outside')}` };
+    const hidden = await target.send(outside);
+    const unknown = await route.unknown!(outside);
+    expectProblem(hidden, 404);
+    expectProblem(unknown, 404);
+    // Only `instance` (the request path) differs: type, title, status and detail say nothing about existence.
+    const withoutInstance = ({ instance: _instance, ...rest }: Record<string, unknown>) => rest;
+    expect(withoutInstance(hidden.body)).toEqual(withoutInstance(unknown.body));
+    expect(hidden.headers['content-type']).toBe(unknown.headers['content-type']);
   });
 
   it('checks the role before the body: a wrong role with an invalid body is a 403, no token a 401', async () => {
@@ -217,9 +269,9 @@ describe('campaigns API: who may call what', () => {
     const foreignCustomer = await enrollOne(t, other.campaignId, other.auth);
     const seller = { Authorization: `Bearer ${await tokenFor(t.config, ['seller'], [seed.controllerId])}` };
     await t.http.get(`/v1/customers/${customerId}`).set(seller).expect(200);
-    expectProblem(await t.http.get(`/v1/customers/${foreignCustomer}`).set(seller), 403);
-    expectProblem(await t.http.get(`/v1/campaigns/${other.campaignId}/customers`).set(seller), 403);
-    expectProblem(await t.http.post(`/v1/campaigns/${other.campaignId}/customers`).set(seller).send({ customers: [{ customerRef: 'X-1' }] }), 403);
+    expectProblem(await t.http.get(`/v1/customers/${foreignCustomer}`).set(seller), 404);
+    expectProblem(await t.http.get(`/v1/campaigns/${other.campaignId}/customers`).set(seller), 404);
+    expectProblem(await t.http.post(`/v1/campaigns/${other.campaignId}/customers`).set(seller).send({ customers: [{ customerRef: 'X-1' }] }), 404);
     // A token for several controllers covers each of them.
     const both = { Authorization: `Bearer ${await tokenFor(t.config, ['seller'], [seed.controllerId, other.controllerId])}` };
     await t.http.get(`/v1/customers/${foreignCustomer}`).set(both).expect(200);

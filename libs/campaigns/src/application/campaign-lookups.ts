@@ -1,5 +1,5 @@
 import { CampaignKeyspaces } from '@app/crypto-shredding';
-import { assertControllerScope, type Principal } from '@app/platform';
+import { assertPathInScope, type Principal } from '@app/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { campaignDecider, type ExistingCampaign } from '../domain/campaign.decider';
@@ -10,13 +10,19 @@ import { CustomerKeys, type CustomerKeyState } from './customer-keys';
 import { StreamDecisions } from './stream-decisions';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// One answer for unknown ids and ids outside the token's controllers: nothing tells them apart.
+const unknownCampaign = () => new DomainError('not-found', 'unknown-campaign', 'no such campaign');
+const unknownCustomer = () => new DomainError('not-found', 'unknown-customer', 'no such customer');
 
 export interface CustomerInScope {
   customer: { customerId: string; campaignId: string; controllerId: string };
   keys: CustomerKeyState;
 }
 
-/** Loads what commands and queries check first: existence (404), then the token's scope (403). */
+/**
+ * Loads what commands and queries check first for an id in the path: existence, then the token's
+ * scope. Both fail with the same 404, so a caller cannot learn which ids exist outside its scope.
+ */
 @Injectable()
 export class CampaignLookups {
   constructor(
@@ -28,26 +34,26 @@ export class CampaignLookups {
   ) {}
 
   async campaign(tx: EntityManager | undefined, campaignId: string): Promise<ExistingCampaign> {
-    if (!UUID.test(campaignId)) throw new DomainError('not-found', 'unknown-campaign', 'no such campaign');
+    if (!UUID.test(campaignId)) throw unknownCampaign();
     const { state } = await this.decisions.load(tx, campaignDecider, streams.campaign(campaignId));
-    if (state.status === 'none') throw new DomainError('not-found', 'unknown-campaign', 'no such campaign');
+    if (state.status === 'none') throw unknownCampaign();
     return state;
   }
 
   /** With `writable`, also takes the keyspace FOR SHARE: an anonymized campaign answers 410. */
   async campaignInScope(tx: EntityManager | undefined, principal: Principal, campaignId: string, options: { writable?: boolean } = {}): Promise<ExistingCampaign> {
     const campaign = await this.campaign(tx, campaignId);
-    assertControllerScope(principal, campaign.controllerId);
+    assertPathInScope(principal, campaign.controllerId, unknownCampaign);
     if (options.writable && tx) await this.keyspaces.lockForWrite(tx, campaignId);
     return campaign;
   }
 
   /** Existence and scope from the customer list (one primary-key read; the stream is loaded once, by the decision). */
   async customerInScope(tx: EntityManager | undefined, principal: Principal, customerId: string): Promise<CustomerInScope> {
-    if (!UUID.test(customerId)) throw new DomainError('not-found', 'unknown-customer', 'no such customer');
+    if (!UUID.test(customerId)) throw unknownCustomer();
     const owner = await this.customerList.controllerOf(tx ?? this.dataSource, customerId);
-    if (!owner) throw new DomainError('not-found', 'unknown-customer', 'no such customer');
-    assertControllerScope(principal, owner.controllerId);
+    if (!owner) throw unknownCustomer();
+    assertPathInScope(principal, owner.controllerId, unknownCustomer);
     const keys = (await this.customerKeys.of(tx, [customerId])).get(customerId);
     if (!keys) throw new Error(`customer ${customerId} has no keys`);
     return { customer: { customerId, ...owner }, keys };

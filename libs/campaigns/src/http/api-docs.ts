@@ -11,7 +11,7 @@ export const ProtectedRoute = () =>
   applyDecorators(
     ApiBearerAuth(),
     ApiUnauthorizedResponse(problem(401, 'Unauthorized', 'A bearer token is required.')),
-    ApiForbiddenResponse(problem(403, 'Forbidden', 'The token does not cover this controller.')),
+    ApiForbiddenResponse(problem(403, 'Forbidden', 'This route needs one of the roles: service, admin.')),
   );
 
 /** What a command route adds: validation errors and idempotency. */
@@ -23,5 +23,7 @@ export const CommandRoute = () =>
     ApiUnprocessableEntityResponse(problem(422, 'Unprocessable Content', 'sellerId names no registered seller', { errors: [{ field: 'sellerId', message: 'sellerId names no registered seller' }] })),
   );
 
-export const NotFound = (what: string) => ApiNotFoundResponse(problem(404, 'Not Found', `no such ${what}`));
+/** Also the answer for an id outside the token's controllers: the same body, so ids cannot be enumerated. */
+export const NotFound = (what: string) =>
+  ApiNotFoundResponse({ ...problem(404, 'Not Found', `no such ${what}`), description: `No such ${what}, or none among the token's controllers (application/problem+json)` });
 export const problemExample = problem;

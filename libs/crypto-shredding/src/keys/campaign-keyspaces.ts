@@ -16,6 +16,9 @@ import { KeyDestroyed, KeyspaceClosed } from '../errors';
  *   the rest. An append arriving after the UPDATE waits for the destroyer's row lock, then
  *   re-checks the updated row, sees `wrapped IS NULL`, and fails with KeyDestroyed (410): nothing
  *   lands under a live key after the shred.
+ * - A seller rename takes the seller's key row FOR SHARE (`lockLiveKey`) for the same reason
+ *   against a seller erasure: the rename commits first and its name is shredded, or it sees the
+ *   key gone and is refused.
  */
 @Injectable()
 export class CampaignKeyspaces {
@@ -37,11 +40,16 @@ export class CampaignKeyspaces {
 
   /** FOR SHARE on a customer's key row; throws KeyDestroyed when its key is gone. */
   async lockCustomerKey(tx: EntityManager, keyId: string): Promise<void> {
+    if (!(await this.lockLiveKey(tx, keyId))) throw new KeyDestroyed(keyId);
+  }
+
+  /** FOR SHARE on a data key row; false when the key is destroyed (or absent). */
+  async lockLiveKey(tx: EntityManager, keyId: string): Promise<boolean> {
     const rows: { destroyed: boolean }[] = await tx.query(
       `SELECT wrapped IS NULL AS destroyed FROM crypto.data_keys WHERE key_id = $1 FOR SHARE`,
       [keyId],
     );
-    if (rows.length === 0 || rows[0].destroyed) throw new KeyDestroyed(keyId);
+    return rows.length > 0 && !rows[0].destroyed;
   }
 
   /** FOR UPDATE on the keyspace: what a destroyer takes before touching any key of the campaign. */

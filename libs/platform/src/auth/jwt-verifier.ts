@@ -13,7 +13,8 @@ interface VerificationKey {
   algorithms: string[];
 }
 
-const CONTROLLER_ID = /^[A-Za-z0-9._-]{1,64}$/;
+// Controller and seller ids share the API's id charset.
+const ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Verifies bearer tokens: HS256 with JWT_SECRET, or RS256/ES256 with JWT_PUBLIC_KEY; iss/aud when configured. */
 @Injectable()
@@ -53,13 +54,14 @@ function verificationKey(config: AppConfig): VerificationKey {
 }
 
 function toPrincipal(payload: JWTPayload): Principal {
-  const { sub, roles, controllers } = payload as JWTPayload & { roles?: unknown; controllers?: unknown };
+  const { sub, roles, controllers, sellerId } = payload as JWTPayload & { roles?: unknown; controllers?: unknown; sellerId?: unknown };
   if (typeof sub !== 'string' || sub.length === 0) throw new InvalidTokenError('token has no subject');
   if (!Array.isArray(roles) || !roles.every(isRole)) throw new InvalidTokenError('token roles claim is missing or names an unknown role');
-  if (!Array.isArray(controllers) || !controllers.every((c) => typeof c === 'string' && (c === ALL_CONTROLLERS || CONTROLLER_ID.test(c)))) {
+  if (!Array.isArray(controllers) || !controllers.every((c) => typeof c === 'string' && (c === ALL_CONTROLLERS || ID.test(c)))) {
     throw new InvalidTokenError('token controllers claim is missing or malformed');
   }
-  return { subject: sub, roles, controllers };
+  if (sellerId !== undefined && (typeof sellerId !== 'string' || !ID.test(sellerId))) throw new InvalidTokenError('token sellerId claim is malformed');
+  return { subject: sub, roles, controllers, ...(sellerId !== undefined ? { sellerId } : {}) };
 }
 
 function describeJoseError(error: unknown): string {

@@ -3,11 +3,15 @@ export type Role = (typeof ROLES)[number];
 
 export const ALL_CONTROLLERS = '*';
 
-/** Who is calling, from a verified token. `controllers` is the token's scope, `['*']` for all. */
+/**
+ * Who is calling, from a verified token. `controllers` is the token's scope, `['*']` for all;
+ * `sellerId` is the seller a seller token acts as.
+ */
 export interface Principal {
   subject: string;
   roles: readonly Role[];
   controllers: readonly string[];
+  sellerId?: string;
 }
 
 export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);

@@ -6,6 +6,8 @@ export interface TokenRequest {
   subject: string;
   roles: Role[];
   controllers: string[];
+  /** The seller a seller token acts as (its interactions must name this seller). */
+  sellerId?: string;
   /** Lifetime, e.g. "8h" or "30m". */
   expiresIn?: string;
 }
@@ -16,7 +18,7 @@ export async function issueToken(config: AppConfig, request: TokenRequest): Prom
   if (!secret) {
     throw new Error('tokens can only be issued with an HS256 secret (JWT_SECRET, or the development default outside production)');
   }
-  let jwt = new SignJWT({ roles: request.roles, controllers: request.controllers })
+  let jwt = new SignJWT({ roles: request.roles, controllers: request.controllers, ...(request.sellerId !== undefined ? { sellerId: request.sellerId } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(request.subject)
     .setIssuedAt()

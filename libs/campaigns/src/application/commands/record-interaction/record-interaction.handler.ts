@@ -1,4 +1,5 @@
 import { CampaignKeyspaces } from '@app/crypto-shredding';
+import { assertWritesAsSeller } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type CustomerCommand, customerDecider } from '../../../domain/customer.decider';
@@ -21,6 +22,8 @@ export class RecordInteractionHandler implements ICommandHandler<RecordInteracti
   ) {}
 
   execute({ request, customerId, interaction }: RecordInteractionCommand) {
+    // Before any lookup: the answer then says nothing about the customer.
+    assertWritesAsSeller(request.principal, interaction.sellerId);
     return this.executor.execute(request, async (tx) => {
       const { customer, keys } = await this.lookups.customerInScope(tx, request.principal, customerId);
       // FOR SHARE on the customer's key: an anonymization either waits for this write (and then

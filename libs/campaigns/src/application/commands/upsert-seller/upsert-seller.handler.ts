@@ -1,4 +1,4 @@
-import { DataKeyStore } from '@app/crypto-shredding';
+import { CampaignKeyspaces, DataKeyStore } from '@app/crypto-shredding';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DomainError } from '../../../domain/domain-error';
@@ -15,6 +15,7 @@ export class UpsertSellerHandler implements ICommandHandler<UpsertSellerCommand>
     @Inject(CommandExecutor) private readonly executor: CommandExecutor,
     @Inject(StreamDecisions) private readonly decisions: StreamDecisions,
     @Inject(DataKeyStore) private readonly keys: DataKeyStore,
+    @Inject(CampaignKeyspaces) private readonly keyspaces: CampaignKeyspaces,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -22,7 +23,9 @@ export class UpsertSellerHandler implements ICommandHandler<UpsertSellerCommand>
     return this.executor.execute(request, async (tx) => {
       // The seller's own key: staff data is never shredded with customers.
       const key = await this.keys.getOrCreate(tx, { scope: 'seller', subjectId: sellerId, campaignId: null, controllerId: null });
-      if (key.destroyed) throw new DomainError('gone', 'seller-erased', 'the seller was erased');
+      // FOR SHARE on the key row, as appends to customers take it: an erasure either waits for this
+      // rename (and then shreds it) or has won, and this is a 410. The read above takes no lock.
+      if (!(await this.keyspaces.lockLiveKey(tx, key.keyId))) throw new DomainError('gone', 'seller-erased', 'the seller was erased');
       const command = { type: 'UpsertSeller' as const, sellerId, name, now: this.clock.now().toISOString() };
       const { result } = await this.decisions.decide(tx, sellerDecider, streams.seller(sellerId), command, {
         keys: { personal: key.keyId },

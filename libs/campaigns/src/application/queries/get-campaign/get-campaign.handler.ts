@@ -1,10 +1,18 @@
 import { CampaignKeyspaces } from '@app/crypto-shredding';
+import { hasAnyRole, type Principal, type Role } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
+import type { Budget } from '../../../domain/events';
 import { CustomerListReadModel } from '../../../read-models/customer-list.read-model';
 import { CampaignLookups } from '../../campaign-lookups';
 import { type CampaignView, GetCampaignQuery } from './get-campaign.query';
+
+/** Roles that see every seller's budget; a seller sees only its own, by its token's sellerId claim. */
+const ALL_BUDGETS: readonly Role[] = ['service', 'analyst', 'admin'];
+
+const visibleBudgets = (principal: Principal, budgets: Budget[]) =>
+  hasAnyRole(principal, ALL_BUDGETS) ? budgets : budgets.filter((budget) => principal.sellerId !== undefined && budget.sellerId === principal.sellerId);
 
 @QueryHandler(GetCampaignQuery)
 export class GetCampaignHandler implements IQueryHandler<GetCampaignQuery> {
@@ -36,7 +44,8 @@ export class GetCampaignHandler implements IQueryHandler<GetCampaignQuery> {
       legalHold: null,
       customerCount: await this.customerList.count(this.dataSource, campaignId),
       products: campaign.products,
-      budgets: campaign.budgets,
+      budgets: visibleBudgets(principal, campaign.budgets),
+      responseCodes: campaign.responseCodes,
       retention: campaign.retention,
     };
   }
