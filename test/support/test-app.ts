@@ -22,7 +22,7 @@ export interface TestApp {
 }
 
 /** The real API app on its own database, listening on an ephemeral port, with the log captured. */
-export async function startTestApp(options: { env?: Record<string, string>; extraModules?: Type[] } = {}): Promise<TestApp> {
+export async function startTestApp(options: { env?: Record<string, string>; extraModules?: Type[]; withWorker?: boolean } = {}): Promise<TestApp> {
   // Each app gets its own DATA_DIR, so its development keyring and erasure ledger are its own.
   const dataDir = await mkdtemp(join(tmpdir(), 'campaign-ledger-app-'));
   await chmod(dataDir, 0o700);
@@ -40,6 +40,7 @@ export async function startTestApp(options: { env?: Record<string, string>; extr
     database: { url: database.url, migrations: MIGRATIONS, entities: ENTITIES, poolSize: 4 },
     logDestination,
     extraModules: options.extraModules,
+    withWorker: options.withWorker,
   });
   await app.listen(0, '127.0.0.1');
   return {

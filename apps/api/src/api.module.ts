@@ -1,3 +1,4 @@
+import { AnalyticsModule } from '@app/analytics';
 import { CampaignsModule } from '@app/campaigns';
 import { CryptoShreddingModule, cryptoShreddingOptions } from '@app/crypto-shredding';
 import { EventStoreModule, SealedEventStoreModule } from '@app/event-store';
@@ -24,6 +25,7 @@ export class ApiModule {
         SealedEventStoreModule.forRoot(),
         HttpPlatformModule,
         CampaignsModule,
+        AnalyticsModule,
         ...(options.withWorker ? [WorkerModule] : []),
         ...(options.extraModules ?? []),
       ],

@@ -1,5 +1,6 @@
+import { AnalyticsProjectionsModule } from '@app/analytics';
 import { Module } from '@nestjs/common';
 
-/** Projections and schedulers run here; the host is empty until the first projection exists. */
-@Module({})
+/** What the worker runs: the projections (leader-elected, one instance each across the deployment). */
+@Module({ imports: [AnalyticsProjectionsModule] })
 export class WorkerModule {}

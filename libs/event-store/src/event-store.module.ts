@@ -7,6 +7,7 @@ import { EVENT_STORE } from './event-store.port';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store';
 import { PostgresEventStore } from './postgres-event-store';
 import { SealingEventStore, type SealingEventStoreOptions } from './sealing/sealing-event-store';
+import { SubscriptionLags } from './subscription-lag';
 import { SubscriptionRunners } from './subscription-runners';
 
 /**
@@ -28,8 +29,9 @@ export class EventStoreModule {
         { provide: EVENT_STORE, useExisting: PostgresEventStore },
         PostgresCheckpointStore,
         SubscriptionRunners,
+        SubscriptionLags,
       ],
-      exports: [EVENT_STORE, PostgresEventStore, AppendNotifier, PostgresCheckpointStore, SubscriptionRunners],
+      exports: [EVENT_STORE, PostgresEventStore, AppendNotifier, PostgresCheckpointStore, SubscriptionRunners, SubscriptionLags],
     };
   }
 }

@@ -38,4 +38,5 @@ export { createPostgresEventStore, type PostgresEventStoreKit } from './event-st
 export { eventStoreMigrations } from './migrations';
 
 export type { DomainEvent, SealedPayload } from './sealing/domain-event';
-export { type NewStreamItem, type OpenedEvent, type PreparedStreams, type SealedEvent, SealingEventStore, type SealingAppendOptions, type SealingEventStoreOptions, type Upcaster } from './sealing/sealing-event-store';
+export { decodeSealedEvent, type NewStreamItem, type OpenedEvent, type PreparedStreams, type SealedEvent, SealingEventStore, type SealingAppendOptions, type SealingEventStoreOptions, type Upcaster } from './sealing/sealing-event-store';
+export { type SubscriptionLag, SubscriptionLags } from './subscription-lag';

@@ -229,26 +229,34 @@ export class SealingEventStore {
   }
 
   private decode(event: RecordedEvent): SealedEvent {
-    const payload = event.data as unknown as StoredPayload;
-    let data = payload.plain ?? {};
-    let metadata = event.metadata;
-    const upcast = this.options.upcasters?.[event.type];
-    if (upcast) {
-      const next = upcast(data, metadata.schemaVersion);
-      data = next.data;
-      metadata = { ...metadata, schemaVersion: next.schemaVersion };
-    }
-    return {
-      streamId: event.streamId,
-      revision: event.revision,
-      position: event.position,
-      eventId: event.eventId,
-      type: event.type,
-      data,
-      metadata,
-      recordedAt: event.recordedAt,
-      ...(isSealedBlob(payload.personal) ? { personal: SealedSlot.wrap(payload.personal) } : {}),
-      ...(isSealedBlob(payload.reference) ? { reference: SealedSlot.wrap(payload.reference) } : {}),
-    };
+    return decodeSealedEvent(event, this.options.upcasters);
   }
+}
+
+/**
+ * A stored event as state loading and projections see it: plain data (upcast), sealed slots that
+ * only `SealingEventStore.open` can read. Needs no Sealer, so a projection can decode without one.
+ */
+export function decodeSealedEvent(event: RecordedEvent, upcasters?: Record<string, Upcaster>): SealedEvent {
+  const payload = event.data as unknown as StoredPayload;
+  let data = payload.plain ?? {};
+  let metadata = event.metadata;
+  const upcast = upcasters?.[event.type];
+  if (upcast) {
+    const next = upcast(data, metadata.schemaVersion);
+    data = next.data;
+    metadata = { ...metadata, schemaVersion: next.schemaVersion };
+  }
+  return {
+    streamId: event.streamId,
+    revision: event.revision,
+    position: event.position,
+    eventId: event.eventId,
+    type: event.type,
+    data,
+    metadata,
+    recordedAt: event.recordedAt,
+    ...(isSealedBlob(payload.personal) ? { personal: SealedSlot.wrap(payload.personal) } : {}),
+    ...(isSealedBlob(payload.reference) ? { reference: SealedSlot.wrap(payload.reference) } : {}),
+  };
 }
