@@ -30,6 +30,7 @@ describe('campaigns API: the happy path of every route', () => {
       customerCount: 0,
       products: [{ sku: 'BB-100', name: 'Broadband 100', unitPriceMinor: 49_900 }],
       budgets: [{ sellerId: seed.sellerId, targetMinor: 1_000_000 }],
+      responseCodes: ['sold', 'call-back', 'not-interested'],
       retention: null,
     });
   });

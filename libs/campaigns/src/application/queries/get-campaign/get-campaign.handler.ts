@@ -37,6 +37,7 @@ export class GetCampaignHandler implements IQueryHandler<GetCampaignQuery> {
       customerCount: await this.customerList.count(this.dataSource, campaignId),
       products: campaign.products,
       budgets: campaign.budgets,
+      responseCodes: campaign.responseCodes,
       retention: campaign.retention,
     };
   }

@@ -2,7 +2,7 @@ import type { Principal } from '@app/platform';
 import { Query } from '@nestjs/cqrs';
 import type { CampaignDefinition } from '../../../domain/events';
 
-export type CampaignView = Omit<CampaignDefinition, 'responseCodes'> & {
+export type CampaignView = CampaignDefinition & {
   status: 'active' | 'closed' | 'anonymized';
   anonymization: { mode: 'standard' | 'full'; at: string; certificateId: string | null } | null;
   legalHold: null;
