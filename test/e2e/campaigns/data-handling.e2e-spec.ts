@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { seedCampaign } from '../../support/campaign-fixtures';
+import { DataSource } from 'typeorm';
+import { enrollOne, seedCampaign } from '../../support/campaign-fixtures';
 import { expectProblem, writeCounts } from '../../support/problem-assertions';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
@@ -50,6 +51,42 @@ describe('campaigns API: data handling', () => {
         .set(seed.auth)
         .send(campaignBody({ budgets: [{ sellerId: seed.sellerId, targetMinor: 100 }, { sellerId: 'seller-nobody', targetMinor: 100 }] }))
         .expect(201);
+    });
+  });
+
+  describe('times', () => {
+    it('accepts RFC 3339 times with an offset or Z and returns them as UTC with milliseconds, on every time field', async () => {
+      const customerId = await enrollOne(t, seed.campaignId, seed.auth);
+      const post = (path: string, body: object) => t.http.post(`/v1/customers/${customerId}/${path}`).set(seed.auth).send({ sellerId: seed.sellerId, ...body }).expect(201);
+      await post('sms', { direction: 'outbound', phone: '+4791234567', body: 'Hei', at: '2026-12-02T09:30:00+01:00' });
+      await post('emails', { direction: 'inbound', address: 'kari@example.no', subject: 'S', body: 'B', at: '2026-12-02T08:31:00Z' });
+      await post('calls', { phone: '+4791234567', startedAt: '2026-12-02T03:32:00.5-05:00', durationSeconds: 60 });
+      await post('responses', { code: 'sold', at: '2026-12-02t08:33:00.123456z' });
+      await post('sales', { sku: 'BB-100', quantity: 1, at: '2026-12-02T14:19:00+05:45' });
+      const card = await t.http.get(`/v1/customers/${customerId}`).set(seed.auth).expect(200);
+      expect(card.body.timeline.map((entry: { type: string; at: string; startedAt?: string }) => [entry.type, entry.at, entry.startedAt])).toEqual([
+        ['sms', '2026-12-02T08:30:00.000Z', undefined],
+        ['email', '2026-12-02T08:31:00.000Z', undefined],
+        ['call', '2026-12-02T08:32:00.500Z', '2026-12-02T08:32:00.500Z'],
+        ['response', '2026-12-02T08:33:00.123Z', undefined],
+        ['sale', '2026-12-02T08:34:00.000Z', undefined],
+      ]);
+    });
+
+    it('stores the UTC form in the event, not the text as sent', async () => {
+      const customerId = await enrollOne(t, seed.campaignId, seed.auth);
+      await t.http.post(`/v1/customers/${customerId}/responses`).set(seed.auth).send({ sellerId: seed.sellerId, code: 'sold', at: '2026-11-30T09:30:00+01:00' }).expect(201);
+      const [row] = await t.app.get(DataSource).query(`SELECT data->'plain'->>'at' AS at FROM es.events WHERE stream_id = $1 AND type = 'ResponseRegistered'`, [`customer-${customerId}`]);
+      expect(row.at).toBe('2026-11-30T08:30:00.000Z');
+    });
+
+    it('still refuses a time without a zone, and a date field keeps being a plain date', async () => {
+      const customerId = await enrollOne(t, seed.campaignId, seed.auth);
+      const local = await t.http.post(`/v1/customers/${customerId}/responses`).set(seed.auth).send({ sellerId: seed.sellerId, code: 'sold', at: '2026-11-30T09:30:00' });
+      expectProblem(local, 400, { fields: ['at'] });
+      expect(local.body.errors[0].message).toContain('offset');
+      const dated = await t.http.post('/v1/campaigns').set(seed.auth).send(campaignBody({ startsOn: '2026-03-01T00:00:00+01:00' }));
+      expectProblem(dated, 400, { fields: ['startsOn'] });
     });
   });
 });

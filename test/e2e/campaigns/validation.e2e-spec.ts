@@ -359,7 +359,8 @@ describe('campaigns API: 400 on invalid input, and a 400 writes nothing', () => 
       [`${timeField} that is not a calendar date`, { ...base, [timeField]: '2026-02-30T09:00:00Z' }, [timeField]],
       [`${timeField} without a zone`, { ...base, [timeField]: '2026-12-02T09:00:00' }, [timeField]],
       [`${timeField} as a bare date`, { ...base, [timeField]: '2026-12-02' }, [timeField]],
-      [`${timeField} with an offset instead of UTC`, { ...base, [timeField]: '2026-12-02T10:00:00+01:00' }, [timeField]],
+      [`${timeField} with an offset of 24 hours`, { ...base, [timeField]: '2026-12-02T10:00:00+24:00' }, [timeField]],
+      [`${timeField} with an offset without a colon`, { ...base, [timeField]: '2026-12-02T10:00:00+0100' }, [timeField]],
       [`${timeField} as epoch seconds`, { ...base, [timeField]: 1_796_202_000 }, [timeField]],
     ];
 

@@ -1,6 +1,7 @@
 import { isErased, type PersonalData } from '@app/crypto-shredding';
 import type { OpenedEvent } from '@app/event-store';
 import type { CustomerPersonal } from '../domain/events';
+import { utcTime } from '../domain/time';
 import type { Anonymization } from './customer-keys';
 
 export interface PersonalView {
@@ -67,8 +68,10 @@ export function customerView(events: OpenedEvent[], keys: { anonymization: Anony
       const personal = plainOrNull(event.personal);
       details = details && personal ? { ...details, ...(personal as CustomerPersonal) } : null;
     } else if (TIMELINE_TYPES[event.type]) {
-      const { interactionId, sellerId, at, ...plain } = event.data as { interactionId: string; sellerId: string; at: string };
-      timeline.push({ type: TIMELINE_TYPES[event.type], at, sellerId, interactionId, ...plain, personal: plainOrNull(event.personal) });
+      const { interactionId, sellerId, at, ...plain } = event.data as { interactionId: string; sellerId: string; at: string; startedAt?: string };
+      // Events written before times were normalized hold them as sent (`...09:00:00Z`): one form out.
+      if (plain.startedAt !== undefined) plain.startedAt = utcTime(plain.startedAt) ?? plain.startedAt;
+      timeline.push({ type: TIMELINE_TYPES[event.type], at: utcTime(at) ?? at, sellerId, interactionId, ...plain, personal: plainOrNull(event.personal) });
     }
   }
   const anonymized = keys.anonymization !== null;

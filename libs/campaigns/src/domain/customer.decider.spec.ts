@@ -39,6 +39,16 @@ describe('customer decider: interactions', () => {
       .then([{ type: 'CallLogged', data: { interactionId: 'i-1', sellerId: 's1', at: '2026-12-02T09:00:00.000Z', startedAt: '2026-12-02T09:00:00.000Z', durationSeconds: 95 }, personal: { phone: '+4791234567' } }]);
   });
 
+  it('stores times sent with an offset as UTC with milliseconds, and refuses one without a zone naming the field', () => {
+    given([enrolled])
+      .when({ ...base, type: 'RegisterResponse', code: 'yes', at: '2026-12-02T09:30:00+01:00' })
+      .then([{ type: 'ResponseRegistered', data: { interactionId: 'i-1', sellerId: 's1', code: 'yes', at: '2026-12-02T08:30:00.000Z' } }]);
+    given([enrolled])
+      .when({ ...base, type: 'LogCall', phone: '+4791234567', startedAt: '2026-12-02T04:00:00-05:00', durationSeconds: 1 })
+      .then([{ type: 'CallLogged', data: { interactionId: 'i-1', sellerId: 's1', at: '2026-12-02T09:00:00.000Z', startedAt: '2026-12-02T09:00:00.000Z', durationSeconds: 1 }, personal: { phone: '+4791234567' } }]);
+    given([enrolled]).when({ ...base, type: 'RegisterResponse', code: 'yes', at: '2026-12-02T09:30:00' }).thenRejects({ kind: 'invalid', field: 'at' });
+  });
+
   it("registers a response with a code from the campaign's list, the comment sealed", () => {
     given([enrolled])
       .when({ ...base, type: 'RegisterResponse', code: 'yes', comment: 'call back' })

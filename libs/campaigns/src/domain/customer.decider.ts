@@ -2,6 +2,7 @@ import { assertCampaignOpen, type CampaignState, RESPONSE_CODE } from './campaig
 import { assertNever, type Decider } from './decider';
 import { DomainError, invalid } from './domain-error';
 import type { CustomerEnrolled, CustomerEvent, CustomerPersonal, InteractionEvent } from './events';
+import { requireUtcTime } from './time';
 
 /** What an interaction's rules need besides the customer's own stream, looked up by the handler. */
 export interface InteractionContext {
@@ -34,20 +35,23 @@ function decideInteraction(command: InteractionCommand, state: CustomerState & {
   const campaign = context.campaign;
   assertCampaignOpen(campaign);
   requireSeller(context);
-  const at = ('at' in command && command.at) || command.now;
+  // Times are stored in one form (UTC, milliseconds), whatever offset they were sent with.
+  const at = 'at' in command && command.at !== undefined ? requireUtcTime(command.at, 'at') : command.now;
   const base = { interactionId: command.interactionId, sellerId: command.sellerId, at };
   switch (command.type) {
     case 'LogSms':
       return { type: 'SmsLogged', data: { ...base, direction: command.direction }, personal: { phone: command.phone, body: command.body } };
     case 'LogEmail':
       return { type: 'EmailLogged', data: { ...base, direction: command.direction }, personal: { address: command.address, subject: command.subject, body: command.body } };
-    case 'LogCall':
+    case 'LogCall': {
+      const startedAt = requireUtcTime(command.startedAt, 'startedAt');
       if (!Number.isInteger(command.durationSeconds) || command.durationSeconds < 0) throw invalid('durationSeconds', 'durationSeconds must be a non-negative integer');
       return {
         type: 'CallLogged',
-        data: { ...base, at: command.startedAt, startedAt: command.startedAt, durationSeconds: command.durationSeconds },
+        data: { ...base, at: startedAt, startedAt, durationSeconds: command.durationSeconds },
         personal: { phone: command.phone, ...(command.notes !== undefined ? { notes: command.notes } : {}) },
       };
+    }
     case 'RegisterResponse': {
       const allowed = campaign.responseCodes;
       if (allowed.length > 0 ? !allowed.includes(command.code) : !RESPONSE_CODE.test(command.code)) {

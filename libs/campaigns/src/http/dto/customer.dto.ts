@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { RESPONSE_CODE } from '../../domain/campaign.decider';
 import { MAX_SALE_QUANTITY } from '../../domain/customer.decider';
-import { ID_PATTERN, IsFlatRecord, IsPosition, IsUtcTime, PresentOrAbsent } from './validators';
+import { ID_PATTERN, IsFlatRecord, IsPosition, IsRfc3339Time, PresentOrAbsent } from './validators';
 
 const sellerIdMessage = 'sellerId must be 1-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"';
 const flatExample = { segment: 'B2C', contractMonths: 12, consent: true };
+const timeDescription = 'RFC 3339 with Z or an offset (2026-12-02T10:30:00+01:00); stored and returned as UTC with milliseconds (2026-12-02T09:30:00.000Z)';
 
 export class CustomerInputDto {
   @ApiProperty({ example: 'CRM-000123', description: "The controller's own id for the person (sealed under the reference key)" })
@@ -94,10 +95,9 @@ export class SmsDto extends InteractionDto {
   @Length(1, 2000)
   body!: string;
 
-  @ApiPropertyOptional({ example: '2026-12-02T09:30:00Z', description: 'Defaults to now' })
+  @ApiPropertyOptional({ example: '2026-12-02T10:30:00+01:00', description: `${timeDescription}; defaults to now` })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @IsUtcTime()
+  @IsRfc3339Time()
   at?: string;
 }
 
@@ -121,10 +121,9 @@ export class EmailDto extends InteractionDto {
   @Length(1, 100_000)
   body!: string;
 
-  @ApiPropertyOptional({ example: '2026-12-02T09:30:00Z' })
+  @ApiPropertyOptional({ example: '2026-12-02T10:30:00+01:00', description: `${timeDescription}; defaults to now` })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @IsUtcTime()
+  @IsRfc3339Time()
   at?: string;
 }
 
@@ -134,9 +133,8 @@ export class CallDto extends InteractionDto {
   @Length(3, 32)
   phone!: string;
 
-  @ApiProperty({ example: '2026-12-02T09:30:00Z' })
-  @IsISO8601({ strict: true })
-  @IsUtcTime()
+  @ApiProperty({ example: '2026-12-02T10:30:00+01:00', description: `${timeDescription}; also the call's place on the timeline` })
+  @IsRfc3339Time()
   startedAt!: string;
 
   @ApiProperty({ example: 185 })
@@ -163,10 +161,9 @@ export class ResponseDto extends InteractionDto {
   @MaxLength(10_000)
   comment?: string;
 
-  @ApiPropertyOptional({ example: '2026-12-02T09:30:00Z' })
+  @ApiPropertyOptional({ example: '2026-12-02T10:30:00+01:00', description: `${timeDescription}; defaults to now` })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @IsUtcTime()
+  @IsRfc3339Time()
   at?: string;
 }
 
@@ -193,10 +190,9 @@ export class SaleDto extends InteractionDto {
   @IsFlatRecord()
   extraFields?: Record<string, string | number | boolean>;
 
-  @ApiPropertyOptional({ example: '2026-12-02T09:30:00Z' })
+  @ApiPropertyOptional({ example: '2026-12-02T10:30:00+01:00', description: `${timeDescription}; defaults to now` })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @IsUtcTime()
+  @IsRfc3339Time()
   at?: string;
 }
 
