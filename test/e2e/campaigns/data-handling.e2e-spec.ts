@@ -89,4 +89,36 @@ describe('campaigns API: data handling', () => {
       expectProblem(dated, 400, { fields: ['startsOn'] });
     });
   });
+
+  describe('phones', () => {
+    it('stores and returns customer phones in E.164, from JSON, CSV and PATCH alike', async () => {
+      const fromJson = await enrollOne(t, seed.campaignId, seed.auth, { phone: '+47 912 34 567' });
+      const fromCsv = (await t.http.post(`/v1/campaigns/${seed.campaignId}/customers`).set(seed.auth).set('Content-Type', 'text/csv').send('customerRef;phone\nPHONE-CSV;912 34 568\n').expect(201)).body.customerIds[0];
+      const patched = await enrollOne(t, seed.campaignId, seed.auth);
+      await t.http.patch(`/v1/customers/${patched}`).set(seed.auth).send({ phone: '0047 422 22 222' }).expect(200);
+      const phoneOf = async (id: string) => (await t.http.get(`/v1/customers/${id}`).set(seed.auth).expect(200)).body.personal.phone;
+      expect([await phoneOf(fromJson), await phoneOf(fromCsv), await phoneOf(patched)]).toEqual(['+4791234567', '+4791234568', '+4742222222']);
+      const list = await t.http.get(`/v1/campaigns/${seed.campaignId}/customers?limit=500`).set(seed.auth).expect(200);
+      const listed = new Map(list.body.items.map((item: { customerId: string; personal: { phone: string } }) => [item.customerId, item.personal.phone]));
+      expect([fromJson, fromCsv, patched].map((id) => listed.get(id))).toEqual(['+4791234567', '+4791234568', '+4742222222']);
+    });
+
+    it('stores SMS and call phones in E.164 where they parse, and keeps a sender id or short code as given', async () => {
+      const customerId = await enrollOne(t, seed.campaignId, seed.auth);
+      const sms = (phone: string) => t.http.post(`/v1/customers/${customerId}/sms`).set(seed.auth).send({ sellerId: seed.sellerId, direction: 'inbound', phone, body: 'x' }).expect(201);
+      await sms('0047 48 88 77 66');
+      await sms('Telenor');
+      await sms('2222');
+      await sms('+46 70 123 45 67');
+      await t.http.post(`/v1/customers/${customerId}/calls`).set(seed.auth).send({ sellerId: seed.sellerId, phone: '912 34 567', startedAt: '2026-12-02T12:00:00Z', durationSeconds: 5 }).expect(201);
+      const card = await t.http.get(`/v1/customers/${customerId}`).set(seed.auth).expect(200);
+      expect(card.body.timeline.map((entry: { personal: { phone: string } }) => entry.personal.phone)).toEqual(['+4748887766', 'Telenor', '2222', '+46701234567', '+4791234567']);
+    });
+
+    it('documents it in the OpenAPI field descriptions', async () => {
+      const schemas = (await t.http.get('/docs-json').expect(200)).body.components.schemas;
+      for (const dto of ['CustomerInputDto', 'PatchCustomerDto', 'SmsDto', 'CallDto']) expect({ dto, description: schemas[dto].properties.phone.description }).toEqual({ dto, description: expect.stringContaining('E.164') });
+      expect(schemas.SmsDto.properties.phone.description).toContain('kept as given');
+    });
+  });
 });

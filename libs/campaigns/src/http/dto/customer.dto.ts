@@ -7,6 +7,10 @@ import { ID_PATTERN, IsFlatRecord, IsPosition, IsRfc3339Time, PresentOrAbsent } 
 
 const sellerIdMessage = 'sellerId must be 1-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"';
 const flatExample = { segment: 'B2C', contractMonths: 12, consent: true };
+const customerPhone =
+  'Any notation (+47 912 34 567, 0047 91234567, 91234567); stored and returned in E.164 (+4791234567), a number without a country code read in PHONE_DEFAULT_REGION (default NO). One that is no phone number is a 400.';
+const interactionPhone =
+  'Stored and returned in E.164 (+4791234567) when it parses as a phone number (PHONE_DEFAULT_REGION for numbers without a country code); otherwise kept as given, for alphanumeric sender ids ("Telenor") and short codes.';
 const timeDescription = 'RFC 3339 with Z or an offset (2026-12-02T10:30:00+01:00); stored and returned as UTC with milliseconds (2026-12-02T09:30:00.000Z)';
 
 export class CustomerInputDto {
@@ -27,7 +31,7 @@ export class CustomerInputDto {
   @MaxLength(254)
   email?: string;
 
-  @ApiPropertyOptional({ example: '+47 912 34 567', description: 'Any notation; normalized to E.164 (default region configurable, NO)' })
+  @ApiPropertyOptional({ example: '+47 912 34 567', description: customerPhone })
   @PresentOrAbsent()
   @IsString()
   @Length(3, 32)
@@ -62,7 +66,7 @@ export class PatchCustomerDto {
   @MaxLength(254)
   email?: string;
 
-  @ApiPropertyOptional({ example: '+4791234567' })
+  @ApiPropertyOptional({ example: '+47 912 34 567', description: customerPhone })
   @PresentOrAbsent()
   @IsString()
   @Length(3, 32)
@@ -85,7 +89,7 @@ export class SmsDto extends InteractionDto {
   @IsIn(['outbound', 'inbound'])
   direction!: 'outbound' | 'inbound';
 
-  @ApiProperty({ example: '+4791234567' })
+  @ApiProperty({ example: '+47 912 34 567', description: interactionPhone })
   @IsString()
   @Length(3, 32)
   phone!: string;
@@ -128,7 +132,7 @@ export class EmailDto extends InteractionDto {
 }
 
 export class CallDto extends InteractionDto {
-  @ApiProperty({ example: '+4791234567' })
+  @ApiProperty({ example: '+47 912 34 567', description: interactionPhone })
   @IsString()
   @Length(3, 32)
   phone!: string;

@@ -27,7 +27,8 @@ export class ChangeCustomerDetailsHandler implements ICommandHandler<ChangeCusto
     // Only what was sent changes; absent fields keep their values.
     const personal: CustomerPersonal = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
     const changedKinds = (['email', 'phone'] as const).filter((kind) => personal[kind] !== undefined);
-    assertIdentifiers(this.blindIndex, changedKinds.map((kind) => ({ field: kind, kind, value: personal[kind]! })));
+    const normalized = assertIdentifiers(this.blindIndex, changedKinds.map((kind) => ({ field: kind, kind, value: personal[kind]! })));
+    if (personal.phone !== undefined) personal.phone = normalized.get('phone')!; // stored in E.164, as enrollment does
     return this.executor.execute(request, async (tx) => {
       const { customer, keys } = await this.lookups.customerInScope(tx, request.principal, customerId);
       await this.keyspaces.lockCustomerKey(tx, keys.contentKeyId);
