@@ -121,4 +121,44 @@ describe('campaigns API: data handling', () => {
       expect(schemas.SmsDto.properties.phone.description).toContain('kept as given');
     });
   });
+
+  describe('the timeline', () => {
+    // The seeded campaign runs 2026-12-01 to 2026-12-31 in Europe/Oslo (UTC+1 in winter).
+    it('lists entries by their time (a call by startedAt), written order breaking ties, not in write order', async () => {
+      const customerId = await enrollOne(t, seed.campaignId, seed.auth);
+      const post = (path: string, body: object) => t.http.post(`/v1/customers/${customerId}/${path}`).set(seed.auth).send({ sellerId: seed.sellerId, ...body }).expect(201);
+      const ids: Record<string, string> = {};
+      ids.late = (await post('sms', { direction: 'outbound', phone: '+4791234567', body: 'newest', at: '2026-12-10T10:00:00Z' })).body.interactionId;
+      ids.backDated = (await post('sms', { direction: 'inbound', phone: '+4791234567', body: 'back-dated', at: '2026-12-02T10:00:00+01:00' })).body.interactionId;
+      ids.call = (await post('calls', { phone: '+4791234567', startedAt: '2026-12-05T09:00:00Z', durationSeconds: 30 })).body.interactionId;
+      ids.tieFirst = (await post('responses', { code: 'call-back', at: '2026-12-05T10:00:00Z' })).body.interactionId;
+      ids.tieSecond = (await post('sales', { sku: 'BB-100', quantity: 1, at: '2026-12-05T11:00:00+01:00' })).body.interactionId;
+      const card = await t.http.get(`/v1/customers/${customerId}`).set(seed.auth).expect(200);
+      expect(card.body.timeline.map((entry: { interactionId: string; at: string }) => [entry.interactionId, entry.at])).toEqual([
+        [ids.backDated, '2026-12-02T09:00:00.000Z'],
+        [ids.call, '2026-12-05T09:00:00.000Z'],
+        [ids.tieFirst, '2026-12-05T10:00:00.000Z'],
+        [ids.tieSecond, '2026-12-05T10:00:00.000Z'],
+        [ids.late, '2026-12-10T10:00:00.000Z'],
+      ]);
+    });
+
+    it('accepts an interaction dated outside the campaign period and flags it outsidePeriod, by whole days in the campaign time zone', async () => {
+      const customerId = await enrollOne(t, seed.campaignId, seed.auth);
+      const response = (at: string) => t.http.post(`/v1/customers/${customerId}/responses`).set(seed.auth).send({ sellerId: seed.sellerId, code: 'sold', at }).expect(201);
+      await response('2026-11-30T22:59:00Z'); // 23:59 on 30 November in Oslo
+      await response('2026-11-30T23:00:00Z'); // midnight starting 1 December in Oslo
+      await response('2026-12-31T22:59:00Z'); // 23:59 on 31 December in Oslo
+      await response('2026-12-31T23:30:00Z'); // 00:30 on 1 January in Oslo
+      await t.http.post(`/v1/customers/${customerId}/calls`).set(seed.auth).send({ sellerId: seed.sellerId, phone: '+4791234567', startedAt: '2027-02-01T10:00:00Z', durationSeconds: 1 }).expect(201);
+      const card = await t.http.get(`/v1/customers/${customerId}`).set(seed.auth).expect(200);
+      expect(card.body.timeline.map((entry: { at: string; outsidePeriod: boolean }) => [entry.at, entry.outsidePeriod])).toEqual([
+        ['2026-11-30T22:59:00.000Z', true],
+        ['2026-11-30T23:00:00.000Z', false],
+        ['2026-12-31T22:59:00.000Z', false],
+        ['2026-12-31T23:30:00.000Z', true],
+        ['2027-02-01T10:00:00.000Z', true],
+      ]);
+    });
+  });
 });

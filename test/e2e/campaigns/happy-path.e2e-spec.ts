@@ -64,7 +64,7 @@ describe('campaigns API: the happy path of every route', () => {
       personal: { name: 'Kari Nordmann', email: 'kari.nordmann@example.no', phone: '+4791234567', fields: { segment: 'B2C', months: 12 } },
     });
     expect(card.body.timeline.map((e: { type: string }) => e.type)).toEqual(['sms', 'email', 'call', 'response', 'sale']);
-    expect(card.body.timeline[0]).toEqual({ type: 'sms', at: '2026-12-02T09:00:00.000Z', sellerId: seed.sellerId, interactionId: sms.body.interactionId, direction: 'outbound', personal: { phone: '+4791234567', body: 'Hei Kari' } });
+    expect(card.body.timeline[0]).toEqual({ type: 'sms', at: '2026-12-02T09:00:00.000Z', sellerId: seed.sellerId, interactionId: sms.body.interactionId, direction: 'outbound', outsidePeriod: false, personal: { phone: '+4791234567', body: 'Hei Kari' } });
     expect(card.body.timeline[4]).toMatchObject({ type: 'sale', sku: 'BB-100', quantity: 2, unitPriceMinor: 49_900, amountMinor: 99_800, currency: 'NOK', personal: { extraFields: { serial: 'RT-1' } } });
 
     const list = await t.http.get(`/v1/campaigns/${seed.campaignId}/customers?limit=1`).set(seed.auth).expect(200);

@@ -110,7 +110,7 @@ export class CustomersController {
     schema: {
       example: {
         ...exampleCustomer,
-        timeline: [{ type: 'sms', at: '2026-12-02T09:30:00.000Z', sellerId: 'seller-17', interactionId: '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d', direction: 'outbound', personal: { phone: '+4791234567', body: 'Hei!' } }],
+        timeline: [{ type: 'sms', at: '2026-12-02T09:30:00.000Z', sellerId: 'seller-17', interactionId: '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d', direction: 'outbound', outsidePeriod: false, personal: { phone: '+4791234567', body: 'Hei!' } }],
       },
     },
   })
