@@ -161,4 +161,75 @@ describe('campaigns API: data handling', () => {
       ]);
     });
   });
+
+  describe('CSV charsets and line numbers', () => {
+    const enrollCsv = (bytes: Buffer | string, contentType = 'text/csv') =>
+      t.http.post(`/v1/campaigns/${seed.campaignId}/customers`).set(seed.auth).set('Content-Type', contentType).send(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes, 'utf8'));
+    const nameOf = async (customerId: string) => (await t.http.get(`/v1/customers/${customerId}`).set(seed.auth).expect(200)).body.personal.name;
+    // "Blåbær Øst" as Norwegian Excel saves it: windows-1252, one byte per letter.
+    const cp1252 = (ref: string) => Buffer.concat([Buffer.from(`customerRef;name\r\n${ref};Bl`), Buffer.from([0xe5]), Buffer.from('b'), Buffer.from([0xe6]), Buffer.from('r '), Buffer.from([0xd8]), Buffer.from('st\r\n')]);
+
+    it('decodes the charset Content-Type names: windows-1252, iso-8859-1 and utf-8', async () => {
+      const win = await enrollCsv(cp1252('CS-WIN'), 'text/csv; charset=windows-1252').expect(201);
+      const latin = await enrollCsv(cp1252('CS-LATIN'), 'text/csv; charset="ISO-8859-1"').expect(201);
+      const utf8 = await enrollCsv('customerRef;name\nCS-UTF8;Blåbær Øst\n', 'text/csv; charset=utf-8').expect(201);
+      const plain = await enrollCsv('\uFEFFcustomerRef;name\nCS-PLAIN;Blåbær Øst\n').expect(201);
+      for (const response of [win, latin, utf8, plain]) expect(await nameOf(response.body.customerIds[0])).toBe('Blåbær Øst');
+    });
+
+    it('refuses bytes that are not UTF-8 when no charset is named, with a 400 saying how to send them, and writes nothing', async () => {
+      const before = await writeCounts(t);
+      const refused = await enrollCsv(cp1252('CS-NOCHARSET'));
+      expectProblem(refused, 400, { fields: ['body'] });
+      expect(refused.body.detail).toContain('text/csv; charset=windows-1252');
+      expect(refused.body.errors[0].message).toMatch(/^line 2: .*not valid UTF-8/);
+      expect(refused.text).not.toContain('\uFFFD');
+      const declaredUtf8 = await enrollCsv(cp1252('CS-WRONG'), 'text/csv; charset=utf-8');
+      expectProblem(declaredUtf8, 400, { fields: ['body'] });
+      expect(await writeCounts(t)).toEqual(before);
+    });
+
+    it('never stores a replacement character: one already in the text, or a byte windows-1252 leaves undefined, is a 400', async () => {
+      const before = await writeCounts(t);
+      expectProblem(await enrollCsv('customerRef;name\nCS-FFFD;Bl\uFFFDb\uFFFDr\n'), 400, { fields: ['body'] });
+      const undefinedByte = Buffer.concat([Buffer.from('customerRef;name\nCS-81;A'), Buffer.from([0x81]), Buffer.from('\n')]);
+      const refused = await enrollCsv(undefinedByte, 'text/csv; charset=windows-1252');
+      expectProblem(refused, 400, { fields: ['body'] });
+      expect(refused.body.errors[0].message).toMatch(/^line 2: /);
+      expect(await writeCounts(t)).toEqual(before);
+    });
+
+    it('answers an unknown charset with 415 naming the supported ones', async () => {
+      const refused = await enrollCsv('customerRef\nCS-EBCDIC\n', 'text/csv; charset=ebcdic-cp-us');
+      expectProblem(refused, 415, { fields: ['Content-Type'] });
+      for (const charset of ['utf-8', 'windows-1252', 'iso-8859-1']) expect(refused.body.detail).toContain(charset);
+    });
+
+    it('names the file line (header = line 1) and customers[i] alike in row errors and parse errors, across blank lines and quoted line breaks', async () => {
+      // Line 1 header, 2 ok, 3 blank, 4-5 one row with a quoted line break, 6 a bad e-mail, 7 a bad phone.
+      const rows = 'customerRef,name,email,phone\r\nCS-L1,Ola,,\r\n\r\nCS-L2,"Kari\r\nNordmann",,\r\nCS-L3,Per,per-at-example.no,\r\nCS-L4,Pål,,call me\r\n';
+      const rowErrors = await enrollCsv(rows);
+      expectProblem(rowErrors, 400, { fields: ['customers[2].email', 'customers[3].phone'] });
+      expect(rowErrors.body.errors.map((e: { message: string }) => e.message.slice(0, 8))).toEqual(['line 6: ', 'line 7: ']);
+
+      const parseError = await enrollCsv('customerRef,name\r\nCS-P1,Ola\r\n\r\nCS-P2,"Kari\r\nNordmann"\r\nCS-P3,Per,extra\r\n');
+      expectProblem(parseError, 400, { fields: ['customers[2]'] });
+      expect(parseError.body.errors[0].message).toBe('line 6: customers[2] has 3 cells where the header has 2');
+
+      const unclosed = await enrollCsv('customerRef,name\nCS-Q1,Ola\nCS-Q2,"Kari\nCS-Q3,Per\n');
+      expectProblem(unclosed, 400, { fields: ['customers[1]'] });
+      expect(unclosed.body.errors[0].message).toMatch(/^line 3: customers\[1\] opens a quoted cell/);
+
+      // A repeated customerRef is refused by the domain (409); it names the line too.
+      const repeated = await enrollCsv('customerRef\nCS-R1\n\nCS-R1\n');
+      expectProblem(repeated, 409, { fields: ['customers[1].customerRef'] });
+      expect(repeated.body.errors[0].message).toMatch(/^line 4: /);
+    });
+
+    it('quotes nothing of the file in its errors', async () => {
+      const refused = await enrollCsv('customerRef,name\nCS-LEAK,"Secret"Name\n');
+      expectProblem(refused, 400, { fields: ['customers[0]'] });
+      expect(refused.text).not.toMatch(/Secret|Name"/);
+    });
+  });
 });

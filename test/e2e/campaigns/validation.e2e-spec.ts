@@ -268,8 +268,9 @@ describe('campaigns API: 400 on invalid input, and a 400 writes nothing', () => 
       ['a header and no rows', 'customerRef,name\n', ['customers']],
       ['a bad e-mail', 'customerRef,email\nCSV-1,ola-at-example.no\n', ['customers[0].email']],
       ['a phone that is not a number', 'customerRef;phone\nCSV-1;call me\n', ['customers[0].phone']],
-      ['an unterminated quote', 'customerRef,name\nCSV-1,"Ola\n', ['body']],
-      ['a row with more cells than the header', 'customerRef,name\nCSV-1,Ola,extra\n', ['body']],
+      ['an unterminated quote', 'customerRef,name\nCSV-1,"Ola\n', ['customers[0]']],
+      ['a row with more cells than the header', 'customerRef,name\nCSV-1,Ola,extra\n', ['customers[0]']],
+      ['an unterminated quote in the header', 'customerRef,"name\nCSV-1,Ola\n', ['body']],
     ])('%s', (_case, body, fields) => refused(send(body), fields));
   });
 
