@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { BlindIndex } from '@app/crypto-shredding';
 import { DataSource } from 'typeorm';
 import { enrollOne, seedCampaign } from '../../support/campaign-fixtures';
 import { expectProblem, writeCounts } from '../../support/problem-assertions';
@@ -230,6 +231,62 @@ describe('campaigns API: data handling', () => {
       const refused = await enrollCsv('customerRef,name\nCS-LEAK,"Secret"Name\n');
       expectProblem(refused, 400, { fields: ['customers[0]'] });
       expect(refused.text).not.toMatch(/Secret|Name"/);
+    });
+  });
+
+  describe('PATCH /v1/customers/:id as a JSON Merge Patch', () => {
+    const patch = (customerId: string, body: object, contentType = 'application/json') =>
+      t.http.patch(`/v1/customers/${customerId}`).set(seed.auth).set('Content-Type', contentType).send(JSON.stringify(body));
+    const personalOf = async (customerId: string) => (await t.http.get(`/v1/customers/${customerId}`).set(seed.auth).expect(200)).body.personal;
+    const listed = async (customerId: string) =>
+      (await t.http.get(`/v1/campaigns/${seed.campaignId}/customers?limit=500`).set(seed.auth).expect(200)).body.items.find((item: { customerId: string }) => item.customerId === customerId).personal;
+
+    it('merges fields: the keys sent change, every other field (consent) stays, on the card and the list', async () => {
+      const customerId = await enrollOne(t, seed.campaignId, seed.auth, { fields: { segment: 'B2C', consent: true, months: 12 } });
+      await patch(customerId, { fields: { segment: 'VIP' } }).expect(200);
+      const expected = { name: 'Kari Nordmann', email: 'kari@example.no', phone: '+4791234567', fields: { segment: 'VIP', consent: true, months: 12 } };
+      expect(await personalOf(customerId)).toEqual(expected);
+      expect(await listed(customerId)).toEqual(expected);
+    });
+
+    it('removes a field whose value is null, all fields for fields: null, and clears a top-level detail given as null', async () => {
+      const customerId = await enrollOne(t, seed.campaignId, seed.auth, { fields: { segment: 'B2C', consent: true } });
+      await patch(customerId, { fields: { consent: null, region: 'Vest' } }, 'application/merge-patch+json').expect(200);
+      expect((await personalOf(customerId)).fields).toEqual({ segment: 'B2C', region: 'Vest' });
+      await patch(customerId, { name: null, phone: null }).expect(200);
+      expect(await personalOf(customerId)).toEqual({ name: null, email: 'kari@example.no', phone: null, fields: { segment: 'B2C', region: 'Vest' } });
+      await patch(customerId, { fields: null }).expect(200);
+      expect(await personalOf(customerId)).toEqual({ name: null, email: 'kari@example.no', phone: null, fields: null });
+      await patch(customerId, { fields: { segment: 'Back' } }).expect(200);
+      expect(await listed(customerId)).toEqual({ name: null, email: 'kari@example.no', phone: null, fields: { segment: 'Back' } });
+    });
+
+    it('takes the blind-index entry away with an e-mail or phone set to null', async () => {
+      const customerId = await enrollOne(t, seed.campaignId, seed.auth, { email: 'gone@example.no', phone: '+47 455 55 555' });
+      const index = t.app.get(BlindIndex);
+      const found = async (kind: 'email' | 'phone', value: string) => (await index.find(seed.controllerId, kind, value)).map((m) => m.customerId);
+      expect(await found('email', 'gone@example.no')).toEqual([customerId]);
+      await patch(customerId, { email: null, phone: null }).expect(200);
+      expect(await found('email', 'gone@example.no')).toEqual([]);
+      expect(await found('phone', '+4745555555')).toEqual([]);
+    });
+
+    it('loses neither of two concurrent patches of different fields', async () => {
+      const customerId = await enrollOne(t, seed.campaignId, seed.auth, { fields: { base: 1 } });
+      // Three: a loser retries the merge from a fresh read, and the executor allows it three retries.
+      const keys = ['k0', 'k1', 'k2'];
+      const answers = await Promise.all(keys.map((key) => patch(customerId, { fields: { [key]: true } })));
+      expect(answers.map((answer) => answer.status)).toEqual(keys.map(() => 200));
+      expect((await personalOf(customerId)).fields).toEqual({ base: 1, ...Object.fromEntries(keys.map((key) => [key, true])) });
+    });
+
+    it('refuses a merge that would leave more than 100 fields with 400 naming fields, and writes nothing', async () => {
+      const customerId = await enrollOne(t, seed.campaignId, seed.auth, { fields: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`a${i}`, i])) });
+      const before = await writeCounts(t);
+      const refused = await patch(customerId, { fields: Object.fromEntries(Array.from({ length: 41 }, (_, i) => [`b${i}`, i])) });
+      expectProblem(refused, 400, { fields: ['fields'] });
+      expect(await writeCounts(t)).toEqual(before);
+      expectProblem(await patch(customerId, { fields: { nested: { a: 1 } } }), 400, { fields: ['fields'] });
     });
   });
 });

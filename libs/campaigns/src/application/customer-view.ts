@@ -1,6 +1,7 @@
 import { isErased, type PersonalData } from '@app/crypto-shredding';
 import type { OpenedEvent } from '@app/event-store';
-import type { CustomerPersonal } from '../domain/events';
+import { applyDetailsChange } from '../domain/customer-details';
+import type { CustomerDetailsChange, CustomerPersonal } from '../domain/events';
 import { type CampaignPeriod, outsidePeriod } from '../domain/campaign-period';
 import { utcTime } from '../domain/time';
 import type { Anonymization } from './customer-keys';
@@ -54,6 +55,26 @@ export function personalView(personal: CustomerPersonal | null): PersonalView | 
 const plainOrNull = (value: PersonalData | undefined | ReturnType<typeof Object>): PersonalData | null =>
   value === undefined || isErased(value) ? null : (value as PersonalData);
 
+const enrolledDetails = (event: OpenedEvent): CustomerPersonal | null => {
+  const personal = plainOrNull(event.personal);
+  return personal ? { ...(personal as CustomerPersonal) } : null;
+};
+
+const changedDetails = (details: CustomerPersonal | null, event: OpenedEvent): CustomerPersonal | null => {
+  const change = plainOrNull(event.personal);
+  return details && change ? applyDetailsChange(details, change as CustomerDetailsChange) : null;
+};
+
+/** The customer's current details from its opened enrollment and details events; null once erased. */
+export function currentDetails(events: OpenedEvent[]): CustomerPersonal | null {
+  let details: CustomerPersonal | null = null;
+  for (const event of events) {
+    if (event.type === 'CustomerEnrolled') details = enrolledDetails(event);
+    else if (event.type === 'CustomerDetailsChanged') details = changedDetails(details, event);
+  }
+  return details;
+}
+
 /**
  * The customer card: current details (enrollment plus changes), reference, and every interaction
  * by its time (`at`; written order breaks ties), flagged when outside the campaign's period.
@@ -68,13 +89,11 @@ export function customerView(events: OpenedEvent[], keys: { anonymization: Anony
     if (event.type === 'CustomerEnrolled') {
       const data = event.data as { customerId: string; campaignId: string; controllerId: string };
       ids = { customerId: data.customerId, campaignId: data.campaignId, controllerId: data.controllerId };
-      const personal = plainOrNull(event.personal);
-      details = personal ? { ...(personal as CustomerPersonal) } : null;
+      details = enrolledDetails(event);
       const reference = plainOrNull(event.reference);
       customerRef = reference ? String(reference.customerRef) : null;
     } else if (event.type === 'CustomerDetailsChanged') {
-      const personal = plainOrNull(event.personal);
-      details = details && personal ? { ...details, ...(personal as CustomerPersonal) } : null;
+      details = changedDetails(details, event);
     } else if (TIMELINE_TYPES[event.type]) {
       const { interactionId, sellerId, at, ...plain } = event.data as { interactionId: string; sellerId: string; at: string; startedAt?: string };
       // Events written before times were normalized hold them as sent (`...09:00:00Z`): one form out.

@@ -1,7 +1,8 @@
 import { assertCampaignOpen, type CampaignState, RESPONSE_CODE } from './campaign.decider';
 import { assertNever, type Decider } from './decider';
 import { DomainError, invalid } from './domain-error';
-import type { CustomerEnrolled, CustomerEvent, CustomerPersonal, InteractionEvent } from './events';
+import { DETAIL_KEYS, type DetailsPatch, mergeFields } from './customer-details';
+import type { CustomerDetailsChange, CustomerEnrolled, CustomerEvent, CustomerPersonal, InteractionEvent } from './events';
 import { requireUtcTime } from './time';
 
 /** What an interaction's rules need besides the customer's own stream, looked up by the handler. */
@@ -12,7 +13,8 @@ export interface InteractionContext {
 
 type Flat = Record<string, string | number | boolean>;
 
-export type ChangeCustomerDetails = { type: 'ChangeCustomerDetails'; customerId: string; personal: CustomerPersonal; now: string };
+/** `currentFields`: the customer's fields before the change, opened by the handler for the merge. */
+export type ChangeCustomerDetails = { type: 'ChangeCustomerDetails'; customerId: string; patch: DetailsPatch; currentFields: Flat | null; now: string };
 export type LogSms = { type: 'LogSms'; interactionId: string; sellerId: string; direction: 'outbound' | 'inbound'; phone: string; body: string; at?: string; now: string };
 export type LogEmail = { type: 'LogEmail'; interactionId: string; sellerId: string; direction: 'outbound' | 'inbound'; address: string; subject: string; body: string; at?: string; now: string };
 export type LogCall = { type: 'LogCall'; interactionId: string; sellerId: string; phone: string; startedAt: string; durationSeconds: number; notes?: string; now: string };
@@ -108,9 +110,15 @@ export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerSt
     if (state.status === 'none') throw new DomainError('not-found', 'unknown-customer', 'no such customer');
     if (command.type === 'ChangeCustomerDetails') {
       assertCampaignOpen(command.context.campaign);
-      const changed = (Object.keys(command.personal) as (keyof CustomerPersonal)[]).filter((key) => command.personal[key] !== undefined);
+      const { patch } = command;
+      const changed = DETAIL_KEYS.filter((key) => patch[key] !== undefined);
       if (changed.length === 0) throw invalid('body', 'at least one of name, email, phone, fields must be given', 'empty-change');
-      return [{ type: 'CustomerDetailsChanged', data: { customerId: state.customerId, changed, at: command.now }, personal: command.personal }];
+      const personal: CustomerDetailsChange = {};
+      for (const key of changed) {
+        if (key === 'fields') personal.fields = mergeFields(command.currentFields, patch.fields!);
+        else personal[key] = patch[key] ?? null;
+      }
+      return [{ type: 'CustomerDetailsChanged', data: { customerId: state.customerId, changed, at: command.now }, personal }];
     }
     return [decideInteraction(command, state, command.context)];
   },

@@ -94,7 +94,11 @@ export class CustomersController {
 
   @Patch('customers/:id')
   @Roles('service', 'seller', 'admin')
-  @ApiOperation({ summary: 'Change a customer\'s details; the blind index follows' })
+  @ApiOperation({
+    summary: 'Change a customer\'s details; the blind index follows',
+    description:
+      'The body is a JSON Merge Patch (RFC 7396; application/json or application/merge-patch+json): keys left out keep their values, null removes name, email, phone or all fields, and fields merges key by key (a null value removes that key). {"fields": {"segment": "VIP"}} changes segment and keeps every other field.',
+  })
   @CommandRoute()
   @NotFound('customer')
   @ApiOkResponse({ schema: { example: { position } } })

@@ -53,29 +53,35 @@ export class EnrollCustomersDto {
   customers!: CustomerInputDto[];
 }
 
+/** A JSON Merge Patch (RFC 7396) of the customer's details: absent keys stay, null removes. */
 export class PatchCustomerDto {
-  @ApiPropertyOptional({ example: 'Kari Nordmann' })
+  @ApiPropertyOptional({ example: 'Kari Nordmann', nullable: true, description: 'null removes the name' })
   @IsOptional()
   @IsString()
   @Length(1, 200)
-  name?: string;
+  name?: string | null;
 
-  @ApiPropertyOptional({ example: 'kari.nordmann@example.no' })
-  @PresentOrAbsent()
+  @ApiPropertyOptional({ example: 'kari.nordmann@example.no', nullable: true, description: 'null removes the e-mail address (and its blind-index entry)' })
+  @IsOptional()
   @IsEmail()
   @MaxLength(254)
-  email?: string;
+  email?: string | null;
 
-  @ApiPropertyOptional({ example: '+47 912 34 567', description: customerPhone })
-  @PresentOrAbsent()
+  @ApiPropertyOptional({ example: '+47 912 34 567', nullable: true, description: `${customerPhone} null removes the phone.` })
+  @IsOptional()
   @IsString()
   @Length(3, 32)
-  phone?: string;
+  phone?: string | null;
 
-  @ApiPropertyOptional({ example: flatExample })
+  @ApiPropertyOptional({
+    example: { segment: 'VIP', contractMonths: null },
+    nullable: true,
+    description:
+      'Merged into the current fields key by key (RFC 7396): keys not named stay, a null value removes its key, null for the whole object removes every field. Values are strings, numbers or booleans; at most 100 fields after the merge.',
+  })
   @IsOptional()
-  @IsFlatRecord()
-  fields?: Record<string, string | number | boolean>;
+  @IsFlatRecord({ nullRemoves: true })
+  fields?: Record<string, string | number | boolean | null> | null;
 }
 
 class InteractionDto {

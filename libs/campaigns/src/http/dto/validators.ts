@@ -24,15 +24,19 @@ export function IsRfc3339Time(options?: ValidationOptions) {
     });
 }
 
-/** A flat object of string, number or boolean values (`fields`, `extraFields`). */
-export function IsFlatRecord(options?: ValidationOptions & { maxKeys?: number }) {
+/**
+ * A flat object of string, number or boolean values (`fields`, `extraFields`); with `nullRemoves`,
+ * a value may also be null: the removal marker of a merge patch, never a stored value.
+ */
+export function IsFlatRecord(options?: ValidationOptions & { maxKeys?: number; nullRemoves?: boolean }) {
   const maxKeys = options?.maxKeys ?? 100;
+  const nullRemoves = options?.nullRemoves ?? false;
   return (target: object, propertyName: string) =>
     registerDecorator({
       name: 'isFlatRecord',
       target: target.constructor,
       propertyName,
-      options: { message: `${propertyName} must be a flat object of at most ${maxKeys} string, number or boolean values`, ...options },
+      options: { message: `${propertyName} must be a flat object of at most ${maxKeys} string, number or boolean values${nullRemoves ? ' (or null to remove a key)' : ''}`, ...options },
       validator: {
         validate(value: unknown) {
           if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -41,7 +45,9 @@ export function IsFlatRecord(options?: ValidationOptions & { maxKeys?: number })
             entries.length <= maxKeys &&
             entries.every(
               ([key, v]) =>
-                key.length >= 1 && key.length <= 64 && ((typeof v === 'string' && v.length <= 1000) || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean'),
+                key.length >= 1 &&
+                key.length <= 64 &&
+                ((typeof v === 'string' && v.length <= 1000) || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' || (nullRemoves && v === null)),
             )
           );
         },
