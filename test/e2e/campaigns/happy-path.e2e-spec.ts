@@ -61,14 +61,14 @@ describe('campaigns API: the happy path of every route', () => {
       status: 'active',
       anonymization: null,
       customerRef: 'CRM-1',
-      personal: { name: 'Kari Nordmann', email: 'kari.nordmann@example.no', phone: '+47 912 34 567', fields: { segment: 'B2C', months: 12 } },
+      personal: { name: 'Kari Nordmann', email: 'kari.nordmann@example.no', phone: '+4791234567', fields: { segment: 'B2C', months: 12 } },
     });
     expect(card.body.timeline.map((e: { type: string }) => e.type)).toEqual(['sms', 'email', 'call', 'response', 'sale']);
-    expect(card.body.timeline[0]).toEqual({ type: 'sms', at: '2026-12-02T09:00:00Z', sellerId: seed.sellerId, interactionId: sms.body.interactionId, direction: 'outbound', personal: { phone: '+4791234567', body: 'Hei Kari' } });
+    expect(card.body.timeline[0]).toEqual({ type: 'sms', at: '2026-12-02T09:00:00.000Z', sellerId: seed.sellerId, interactionId: sms.body.interactionId, direction: 'outbound', outsidePeriod: false, personal: { phone: '+4791234567', body: 'Hei Kari' } });
     expect(card.body.timeline[4]).toMatchObject({ type: 'sale', sku: 'BB-100', quantity: 2, unitPriceMinor: 49_900, amountMinor: 99_800, currency: 'NOK', personal: { extraFields: { serial: 'RT-1' } } });
 
     const list = await t.http.get(`/v1/campaigns/${seed.campaignId}/customers?limit=1`).set(seed.auth).expect(200);
-    expect(list.body.items).toEqual([{ customerId, campaignId: seed.campaignId, controllerId: seed.controllerId, status: 'active', anonymization: null, customerRef: 'CRM-1', personal: { name: 'Kari Nordmann', email: 'kari.nordmann@example.no', phone: '+47 912 34 567', fields: { segment: 'B2C', months: 12 } } }]);
+    expect(list.body.items).toEqual([{ customerId, campaignId: seed.campaignId, controllerId: seed.controllerId, status: 'active', anonymization: null, customerRef: 'CRM-1', personal: { name: 'Kari Nordmann', email: 'kari.nordmann@example.no', phone: '+4791234567', fields: { segment: 'B2C', months: 12 } } }]);
     const next = await t.http.get(`/v1/campaigns/${seed.campaignId}/customers?limit=1&cursor=${list.body.nextCursor}`).set(seed.auth).expect(200);
     expect(next.body).toMatchObject({ items: [{ customerRef: 'CRM-2', personal: { name: null, email: null, phone: null, fields: null } }], nextCursor: null });
     expect((await t.http.get(`/v1/campaigns/${seed.campaignId}`).set(seed.auth)).body.customerCount).toBe(2);
@@ -95,7 +95,7 @@ describe('campaigns API: the happy path of every route', () => {
     const csv = '\uFEFFcustomerRef;name;email;phone;segment\r\nCSV-1;"Nordmann; Kari";kari@example.no;91234567;B2B\r\nCSV-2;Ola;;;\r\n';
     const response = await t.http.post(`/v1/campaigns/${seed.campaignId}/customers`).set(seed.auth).set('Content-Type', 'text/csv').send(csv).expect(201);
     const card = await t.http.get(`/v1/customers/${response.body.customerIds[0]}`).set(seed.auth).expect(200);
-    expect(card.body).toMatchObject({ customerRef: 'CSV-1', personal: { name: 'Nordmann; Kari', email: 'kari@example.no', phone: '91234567', fields: { segment: 'B2B' } } });
+    expect(card.body).toMatchObject({ customerRef: 'CSV-1', personal: { name: 'Nordmann; Kari', email: 'kari@example.no', phone: '+4791234567', fields: { segment: 'B2B' } } });
   });
 
   it('closes the campaign; interactions are then refused with 409', async () => {

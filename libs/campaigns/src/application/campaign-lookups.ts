@@ -62,4 +62,11 @@ export class CampaignLookups {
   sellerExists(tx: EntityManager, sellerId: string): Promise<boolean> {
     return this.decisions.exists(tx, streams.seller(sellerId));
   }
+
+  /** Which of these sellers are registered: one stream probe per distinct id (budgets list tens, not thousands). */
+  async registeredSellers(tx: EntityManager, sellerIds: string[]): Promise<Set<string>> {
+    const registered = new Set<string>();
+    for (const sellerId of new Set(sellerIds)) if (await this.sellerExists(tx, sellerId)) registered.add(sellerId);
+    return registered;
+  }
 }

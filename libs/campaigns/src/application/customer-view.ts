@@ -1,6 +1,9 @@
 import { isErased, type PersonalData } from '@app/crypto-shredding';
 import type { OpenedEvent } from '@app/event-store';
-import type { CustomerPersonal } from '../domain/events';
+import { applyDetailsChange } from '../domain/customer-details';
+import type { CustomerDetailsChange, CustomerPersonal } from '../domain/events';
+import { type CampaignPeriod, outsidePeriod } from '../domain/campaign-period';
+import { utcTime } from '../domain/time';
 import type { Anonymization } from './customer-keys';
 
 export interface PersonalView {
@@ -12,10 +15,13 @@ export interface PersonalView {
 
 export interface TimelineEntry {
   type: 'sms' | 'email' | 'call' | 'response' | 'sale';
+  /** The entry's time and place on the timeline (a call's startedAt). */
   at: string;
   sellerId: string;
   interactionId: string;
   [plain: string]: unknown;
+  /** Dated before startsOn or after endsOn in the campaign's time zone: accepted (late logging is real), but shown. */
+  outsidePeriod: boolean;
   personal: PersonalData | null;
 }
 
@@ -49,8 +55,32 @@ export function personalView(personal: CustomerPersonal | null): PersonalView | 
 const plainOrNull = (value: PersonalData | undefined | ReturnType<typeof Object>): PersonalData | null =>
   value === undefined || isErased(value) ? null : (value as PersonalData);
 
-/** The customer card: current details (enrollment plus changes), reference, and every interaction. */
-export function customerView(events: OpenedEvent[], keys: { anonymization: Anonymization | null }): CustomerView {
+const enrolledDetails = (event: OpenedEvent): CustomerPersonal | null => {
+  const personal = plainOrNull(event.personal);
+  return personal ? { ...(personal as CustomerPersonal) } : null;
+};
+
+const changedDetails = (details: CustomerPersonal | null, event: OpenedEvent): CustomerPersonal | null => {
+  const change = plainOrNull(event.personal);
+  return details && change ? applyDetailsChange(details, change as CustomerDetailsChange) : null;
+};
+
+/** The customer's current details from its opened enrollment and details events; null once erased. */
+export function currentDetails(events: OpenedEvent[]): CustomerPersonal | null {
+  let details: CustomerPersonal | null = null;
+  for (const event of events) {
+    if (event.type === 'CustomerEnrolled') details = enrolledDetails(event);
+    else if (event.type === 'CustomerDetailsChanged') details = changedDetails(details, event);
+  }
+  return details;
+}
+
+/**
+ * The customer card: current details (enrollment plus changes), reference, and every interaction
+ * by its time (`at`; written order breaks ties), flagged when outside the campaign's period.
+ */
+export function customerView(events: OpenedEvent[], keys: { anonymization: Anonymization | null }, period: CampaignPeriod): CustomerView {
+  const outside = outsidePeriod(period);
   let details: CustomerPersonal | null = {};
   let customerRef: string | null = null;
   let ids = { customerId: '', campaignId: '', controllerId: '' };
@@ -59,18 +89,21 @@ export function customerView(events: OpenedEvent[], keys: { anonymization: Anony
     if (event.type === 'CustomerEnrolled') {
       const data = event.data as { customerId: string; campaignId: string; controllerId: string };
       ids = { customerId: data.customerId, campaignId: data.campaignId, controllerId: data.controllerId };
-      const personal = plainOrNull(event.personal);
-      details = personal ? { ...(personal as CustomerPersonal) } : null;
+      details = enrolledDetails(event);
       const reference = plainOrNull(event.reference);
       customerRef = reference ? String(reference.customerRef) : null;
     } else if (event.type === 'CustomerDetailsChanged') {
-      const personal = plainOrNull(event.personal);
-      details = details && personal ? { ...details, ...(personal as CustomerPersonal) } : null;
+      details = changedDetails(details, event);
     } else if (TIMELINE_TYPES[event.type]) {
-      const { interactionId, sellerId, at, ...plain } = event.data as { interactionId: string; sellerId: string; at: string };
-      timeline.push({ type: TIMELINE_TYPES[event.type], at, sellerId, interactionId, ...plain, personal: plainOrNull(event.personal) });
+      const { interactionId, sellerId, at, ...plain } = event.data as { interactionId: string; sellerId: string; at: string; startedAt?: string };
+      // Events written before times were normalized hold them as sent (`...09:00:00Z`): one form out.
+      if (plain.startedAt !== undefined) plain.startedAt = utcTime(plain.startedAt) ?? plain.startedAt;
+      const time = utcTime(at) ?? at;
+      timeline.push({ type: TIMELINE_TYPES[event.type], at: time, sellerId, interactionId, ...plain, outsidePeriod: outside(time), personal: plainOrNull(event.personal) });
     }
   }
+  // Stable: entries with one time keep their written order. One form (UTC, ms) sorts as text.
+  timeline.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   const anonymized = keys.anonymization !== null;
   return {
     ...ids,

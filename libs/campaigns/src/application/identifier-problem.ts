@@ -26,3 +26,17 @@ export function assertIdentifiers(blindIndex: BlindIndex, inputs: IdentifierInpu
   if (errors.length > 0) throw new ValidationProblem(errors);
   return normalized;
 }
+
+/**
+ * An interaction's phone (SMS, call) as stored: E.164 when it parses as a phone number (the
+ * configured default region for numbers without a country code), else as given, because an SMS
+ * sender may be an alphanumeric id ("Telenor") or a short code that is no phone number at all.
+ */
+export function e164OrAsGiven(blindIndex: BlindIndex, value: string): string {
+  try {
+    return blindIndex.normalize('phone', value);
+  } catch (error) {
+    if (error instanceof InvalidIdentifier) return value;
+    throw error;
+  }
+}

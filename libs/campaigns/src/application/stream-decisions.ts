@@ -45,15 +45,31 @@ export class StreamDecisions {
     }
   }
 
-  async decide<Command, Event extends { type: string; data: object }, State>(
+  decide<Command, Event extends { type: string; data: object }, State>(
     tx: EntityManager,
     decider: Decider<Command, Event, State>,
     streamId: string,
     command: Command,
     options: DecisionOptions,
   ): Promise<{ events: Event[]; state: State; result: AppendResult & { eventIds: string[] } }> {
-    const { state, expected } = await this.load(tx, decider, streamId);
-    const events = decider.decide(command, state);
+    return this.decideWith(tx, decider, streamId, () => command, options);
+  }
+
+  /**
+   * `decide` with a command built from the loaded stream, for the rare command that needs more
+   * than state (a merge patch needs the current details, opened from these events). The append
+   * expects the revision loaded, so a write in between makes it retry from the start.
+   */
+  async decideWith<Command, Event extends { type: string; data: object }, State>(
+    tx: EntityManager,
+    decider: Decider<Command, Event, State>,
+    streamId: string,
+    build: (loaded: LoadedStream<State>) => Command | Promise<Command>,
+    options: DecisionOptions,
+  ): Promise<{ events: Event[]; state: State; result: AppendResult & { eventIds: string[] } }> {
+    const loaded = await this.load(tx, decider, streamId);
+    const { state, expected } = loaded;
+    const events = decider.decide(await build(loaded), state);
     const result = await this.store.append(streamId, events as never, {
       expectedRevision: expected,
       tx,

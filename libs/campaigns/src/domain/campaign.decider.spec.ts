@@ -16,6 +16,7 @@ const create: CreateCampaign = {
   endsOn: '2026-12-31',
   currency: 'NOK',
   products: [{ sku: 'BB-100', name: 'Broadband 100', unitPriceMinor: 49_900 }],
+  registeredSellers: new Set(['s1', 's2']),
   now,
 };
 const created: CampaignCreated = {
@@ -48,6 +49,7 @@ describe('campaign decider', () => {
     ['a response code off the pattern', { responseCodes: ['ok', 'Not OK'] }, { kind: 'invalid', field: 'responseCodes[1]' }],
     ['a repeated response code', { responseCodes: ['ok', 'ok'] }, { kind: 'invalid', code: 'duplicate-response-code' }],
     ['two budgets for one seller', { budgets: [{ sellerId: 's1', targetMinor: 1 }, { sellerId: 's1', targetMinor: 2 }] }, { kind: 'invalid', code: 'duplicate-budget' }],
+    ['a budget for an unknown seller (422 naming the entry, as a sale by one)', { budgets: [{ sellerId: 's1', targetMinor: 1 }, { sellerId: 's9', targetMinor: 2 }] }, { kind: 'unprocessable', code: 'unknown-seller', field: 'budgets[1].sellerId' }],
     ['a full anonymization before the standard one', { retention: { anonymizeAfterDays: 30, fullAnonymizeAfterDays: 10 } }, { kind: 'invalid', field: 'retention.fullAnonymizeAfterDays' }],
   ])('refuses %s', (_, change, error) => {
     given([]).when({ ...create, ...change } as CreateCampaign).thenRejects(error);

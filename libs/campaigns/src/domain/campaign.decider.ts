@@ -19,6 +19,8 @@ export type CreateCampaign = {
   timeZone?: string;
   products: Product[];
   budgets?: Budget[];
+  /** Looked up by the handler: which of the budgets' sellers are registered. */
+  registeredSellers: ReadonlySet<string>;
   responseCodes?: string[];
   retention?: Retention;
   now: string;
@@ -72,6 +74,12 @@ function validateCreate(command: CreateCampaign): void {
   if (command.retention && command.retention.fullAnonymizeAfterDays < command.retention.anonymizeAfterDays) {
     throw invalid('retention.fullAnonymizeAfterDays', 'fullAnonymizeAfterDays must not be less than anonymizeAfterDays');
   }
+  // The rule a sale by an unknown seller follows (422), checked once the body is well-formed.
+  (command.budgets ?? []).forEach((budget, i) => {
+    if (!command.registeredSellers.has(budget.sellerId)) {
+      throw new DomainError('unprocessable', 'unknown-seller', `budgets[${i}].sellerId names no registered seller`, `budgets[${i}].sellerId`);
+    }
+  });
 }
 
 export const campaignDecider: Decider<CampaignCommand, CampaignEvent, CampaignState> = {

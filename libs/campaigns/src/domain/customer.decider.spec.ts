@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { deciderSpec } from '../../../../test/support/given-when-then';
 import { type CampaignState, campaignDecider } from './campaign.decider';
 import { type CustomerCommand, customerDecider, decideEnrollment, type InteractionContext } from './customer.decider';
-import type { CustomerEnrolled } from './events';
+import type { CustomerDetailsChange, CustomerEnrolled, CustomerEvent, CustomerPersonal } from './events';
 
 const given = deciderSpec(customerDecider);
 const now = '2026-11-29T10:00:00.000Z';
@@ -37,6 +37,16 @@ describe('customer decider: interactions', () => {
     given([enrolled])
       .when({ ...base, type: 'LogCall', phone: '+4791234567', startedAt: '2026-12-02T09:00:00.000Z', durationSeconds: 95 })
       .then([{ type: 'CallLogged', data: { interactionId: 'i-1', sellerId: 's1', at: '2026-12-02T09:00:00.000Z', startedAt: '2026-12-02T09:00:00.000Z', durationSeconds: 95 }, personal: { phone: '+4791234567' } }]);
+  });
+
+  it('stores times sent with an offset as UTC with milliseconds, and refuses one without a zone naming the field', () => {
+    given([enrolled])
+      .when({ ...base, type: 'RegisterResponse', code: 'yes', at: '2026-12-02T09:30:00+01:00' })
+      .then([{ type: 'ResponseRegistered', data: { interactionId: 'i-1', sellerId: 's1', code: 'yes', at: '2026-12-02T08:30:00.000Z' } }]);
+    given([enrolled])
+      .when({ ...base, type: 'LogCall', phone: '+4791234567', startedAt: '2026-12-02T04:00:00-05:00', durationSeconds: 1 })
+      .then([{ type: 'CallLogged', data: { interactionId: 'i-1', sellerId: 's1', at: '2026-12-02T09:00:00.000Z', startedAt: '2026-12-02T09:00:00.000Z', durationSeconds: 1 }, personal: { phone: '+4791234567' } }]);
+    given([enrolled]).when({ ...base, type: 'RegisterResponse', code: 'yes', at: '2026-12-02T09:30:00' }).thenRejects({ kind: 'invalid', field: 'at' });
   });
 
   it("registers a response with a code from the campaign's list, the comment sealed", () => {
@@ -83,9 +93,49 @@ describe('customer decider: interactions', () => {
 
   it('changes details naming which fields changed, and refuses an empty change', () => {
     given([enrolled])
-      .when({ type: 'ChangeCustomerDetails', customerId: 'cu-1', personal: { email: 'new@x.no' }, now, context: open })
+      .when({ type: 'ChangeCustomerDetails', customerId: 'cu-1', patch: { email: 'new@x.no' }, currentFields: null, now, context: open })
       .then([{ type: 'CustomerDetailsChanged', data: { customerId: 'cu-1', changed: ['email'], at: now }, personal: { email: 'new@x.no' } }]);
-    given([enrolled]).when({ type: 'ChangeCustomerDetails', customerId: 'cu-1', personal: {}, now, context: open }).thenRejects({ kind: 'invalid', code: 'empty-change' });
+    given([enrolled]).when({ type: 'ChangeCustomerDetails', customerId: 'cu-1', patch: {}, currentFields: null, now, context: open }).thenRejects({ kind: 'invalid', code: 'empty-change' });
+  });
+});
+
+describe('customer decider: details as a JSON Merge Patch', () => {
+  const current = { segment: 'B2C', consent: true, months: 12 };
+  const change = (patch: object, currentFields: Record<string, string | number | boolean> | null = current) =>
+    given([enrolled]).when({ type: 'ChangeCustomerDetails', customerId: 'cu-1', patch, currentFields, now, context: open });
+  const changed = (keys: (keyof CustomerPersonal)[], personal: CustomerDetailsChange): CustomerEvent[] => [{ type: 'CustomerDetailsChanged', data: { customerId: 'cu-1', changed: keys, at: now }, personal }];
+
+  it('merges fields key by key and records the whole resulting set', () => {
+    change({ fields: { segment: 'VIP' } }).then(changed(['fields'], { fields: { segment: 'VIP', consent: true, months: 12 } }));
+    change({ fields: { region: 'Vest' } }, null).then(changed(['fields'], { fields: { region: 'Vest' } }));
+  });
+
+  it('removes a field whose patch value is null, and every field for fields: null', () => {
+    change({ fields: { consent: null, segment: 'VIP' } }).then(changed(['fields'], { fields: { segment: 'VIP', months: 12 } }));
+    change({ fields: null }).then(changed(['fields'], { fields: null }));
+    change({ fields: { segment: null, consent: null, months: null } }).then(changed(['fields'], { fields: null }));
+  });
+
+  it('clears a top-level detail given as null, leaving the others', () => {
+    change({ email: null, name: 'Kari N' }).then(changed(['name', 'email'], { name: 'Kari N', email: null }));
+  });
+
+  it('keeps a key named __proto__ a plain field', () => {
+    const [event] = customerDecider.decide(
+      { type: 'ChangeCustomerDetails', customerId: 'cu-1', patch: { fields: JSON.parse('{"__proto__": "x"}') }, currentFields: null, now, context: open },
+      customerDecider.evolve(customerDecider.initialState(), enrolled),
+    );
+    expect(Object.keys((event.personal as { fields: object }).fields)).toEqual(['__proto__']);
+  });
+
+  it('refuses a merge that would leave more than 100 fields, naming fields', () => {
+    const full = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`f${i}`, i]));
+    change({ fields: { extra: 1 } }, full).thenRejects({ kind: 'invalid', code: 'too-many-fields', field: 'fields' });
+    change({ fields: { f0: null, extra: 1 } }, full).then(changed(['fields'], { fields: { ...Object.fromEntries(Object.entries(full).slice(1)), extra: 1 } }));
+  });
+
+  it('refuses a change on a closed campaign', () => {
+    given([enrolled]).when({ type: 'ChangeCustomerDetails', customerId: 'cu-1', patch: { name: 'X' }, currentFields: null, now, context: { campaign: closed, sellerExists: true } }).thenRejects({ kind: 'closed' });
   });
 });
 

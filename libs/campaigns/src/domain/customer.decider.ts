@@ -1,7 +1,9 @@
 import { assertCampaignOpen, type CampaignState, RESPONSE_CODE } from './campaign.decider';
 import { assertNever, type Decider } from './decider';
 import { DomainError, invalid } from './domain-error';
-import type { CustomerEnrolled, CustomerEvent, CustomerPersonal, InteractionEvent } from './events';
+import { DETAIL_KEYS, type DetailsPatch, mergeFields } from './customer-details';
+import type { CustomerDetailsChange, CustomerEnrolled, CustomerEvent, CustomerPersonal, InteractionEvent } from './events';
+import { requireUtcTime } from './time';
 
 /** What an interaction's rules need besides the customer's own stream, looked up by the handler. */
 export interface InteractionContext {
@@ -11,7 +13,8 @@ export interface InteractionContext {
 
 type Flat = Record<string, string | number | boolean>;
 
-export type ChangeCustomerDetails = { type: 'ChangeCustomerDetails'; customerId: string; personal: CustomerPersonal; now: string };
+/** `currentFields`: the customer's fields before the change, opened by the handler for the merge. */
+export type ChangeCustomerDetails = { type: 'ChangeCustomerDetails'; customerId: string; patch: DetailsPatch; currentFields: Flat | null; now: string };
 export type LogSms = { type: 'LogSms'; interactionId: string; sellerId: string; direction: 'outbound' | 'inbound'; phone: string; body: string; at?: string; now: string };
 export type LogEmail = { type: 'LogEmail'; interactionId: string; sellerId: string; direction: 'outbound' | 'inbound'; address: string; subject: string; body: string; at?: string; now: string };
 export type LogCall = { type: 'LogCall'; interactionId: string; sellerId: string; phone: string; startedAt: string; durationSeconds: number; notes?: string; now: string };
@@ -34,20 +37,23 @@ function decideInteraction(command: InteractionCommand, state: CustomerState & {
   const campaign = context.campaign;
   assertCampaignOpen(campaign);
   requireSeller(context);
-  const at = ('at' in command && command.at) || command.now;
+  // Times are stored in one form (UTC, milliseconds), whatever offset they were sent with.
+  const at = 'at' in command && command.at !== undefined ? requireUtcTime(command.at, 'at') : command.now;
   const base = { interactionId: command.interactionId, sellerId: command.sellerId, at };
   switch (command.type) {
     case 'LogSms':
       return { type: 'SmsLogged', data: { ...base, direction: command.direction }, personal: { phone: command.phone, body: command.body } };
     case 'LogEmail':
       return { type: 'EmailLogged', data: { ...base, direction: command.direction }, personal: { address: command.address, subject: command.subject, body: command.body } };
-    case 'LogCall':
+    case 'LogCall': {
+      const startedAt = requireUtcTime(command.startedAt, 'startedAt');
       if (!Number.isInteger(command.durationSeconds) || command.durationSeconds < 0) throw invalid('durationSeconds', 'durationSeconds must be a non-negative integer');
       return {
         type: 'CallLogged',
-        data: { ...base, at: command.startedAt, startedAt: command.startedAt, durationSeconds: command.durationSeconds },
+        data: { ...base, at: startedAt, startedAt, durationSeconds: command.durationSeconds },
         personal: { phone: command.phone, ...(command.notes !== undefined ? { notes: command.notes } : {}) },
       };
+    }
     case 'RegisterResponse': {
       const allowed = campaign.responseCodes;
       if (allowed.length > 0 ? !allowed.includes(command.code) : !RESPONSE_CODE.test(command.code)) {
@@ -104,9 +110,15 @@ export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerSt
     if (state.status === 'none') throw new DomainError('not-found', 'unknown-customer', 'no such customer');
     if (command.type === 'ChangeCustomerDetails') {
       assertCampaignOpen(command.context.campaign);
-      const changed = (Object.keys(command.personal) as (keyof CustomerPersonal)[]).filter((key) => command.personal[key] !== undefined);
+      const { patch } = command;
+      const changed = DETAIL_KEYS.filter((key) => patch[key] !== undefined);
       if (changed.length === 0) throw invalid('body', 'at least one of name, email, phone, fields must be given', 'empty-change');
-      return [{ type: 'CustomerDetailsChanged', data: { customerId: state.customerId, changed, at: command.now }, personal: command.personal }];
+      const personal: CustomerDetailsChange = {};
+      for (const key of changed) {
+        if (key === 'fields') personal.fields = mergeFields(command.currentFields, patch.fields!);
+        else personal[key] = patch[key] ?? null;
+      }
+      return [{ type: 'CustomerDetailsChanged', data: { customerId: state.customerId, changed, at: command.now }, personal }];
     }
     return [decideInteraction(command, state, command.context)];
   },

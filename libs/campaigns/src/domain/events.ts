@@ -63,9 +63,15 @@ export type CustomerEnrolled = DomainEvent<'CustomerEnrolled', { customerId: str
   reference: { customerRef: string };
 };
 
-/** `changed` names the fields replaced (plain: which, not what). */
+/**
+ * The new value of each key named in `changed`, null once removed. `fields` is the whole set after
+ * the change (a merge patch is folded when it is decided), so readers replace, never merge.
+ */
+export type CustomerDetailsChange = { [Key in keyof CustomerPersonal]?: CustomerPersonal[Key] | null };
+
+/** `changed` names the keys set or removed (plain: which, not what). */
 export type CustomerDetailsChanged = DomainEvent<'CustomerDetailsChanged', { customerId: string; changed: (keyof CustomerPersonal)[]; at: string }> & {
-  personal: CustomerPersonal;
+  personal: CustomerDetailsChange;
 };
 
 export type SmsLogged = DomainEvent<'SmsLogged', { interactionId: string; sellerId: string; direction: 'outbound' | 'inbound'; at: string }> & {

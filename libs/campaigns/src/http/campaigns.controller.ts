@@ -74,7 +74,8 @@ export class CampaignsController {
       example: {
         campaignId: '0b6f3c1e-3f7a-4c55-9d1e-2a9b8c7d6e5f', controllerId: 'telco-no', name: 'Winter broadband 2026', purpose: 'Telemarketing', startsOn: '2026-12-01', endsOn: '2026-12-31',
         currency: 'NOK', timeZone: 'Europe/Oslo', status: 'active', anonymization: null, legalHold: null, customerCount: 1200,
-        products: [{ sku: 'BB-100', name: 'Broadband 100', unitPriceMinor: 49900 }], budgets: [{ sellerId: 'seller-17', targetMinor: 5000000 }], responseCodes: ['sold', 'call-back'], retention: { anonymizeAfterDays: 30, fullAnonymizeAfterDays: 365 },
+        products: [{ sku: 'BB-100', name: 'Broadband 100', unitPriceMinor: 49900 }], budgets: [{ sellerId: 'seller-17', targetMinor: 5000000 }],
+        responseCodes: ['sold', 'not-interested', 'call-back'], retention: { anonymizeAfterDays: 30, fullAnonymizeAfterDays: 365 },
       },
     },
   })

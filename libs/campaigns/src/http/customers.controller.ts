@@ -1,21 +1,18 @@
 import { BlindIndex } from '@app/crypto-shredding';
-import { CurrentPrincipal, type FieldError, flattenValidationErrors, type Principal, Roles, ValidationProblem } from '@app/platform';
+import { CurrentPrincipal, type Principal, Roles } from '@app/platform';
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiGoneResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import type { Request, Response } from 'express';
 import { ChangeCustomerDetailsCommand } from '../application/commands/change-customer-details/change-customer-details.command';
 import { EnrollCustomersCommand } from '../application/commands/enroll-customers/enroll-customers.command';
 import { type InteractionInput, RecordInteractionCommand } from '../application/commands/record-interaction/record-interaction.command';
 import { GetCustomerQuery } from '../application/queries/get-customer/get-customer.query';
-import { assertIdentifiers } from '../application/identifier-problem';
 import { ListCustomersQuery } from '../application/queries/list-customers/list-customers.query';
 import { CommandRoute, NotFound, ProtectedRoute, problemExample } from './api-docs';
 import { commandRequest } from './command-request';
-import { customersFromCsv } from './csv-customers';
 import { DomainProblemsInterceptor } from './domain-problems.interceptor';
+import { csvEnrollment, enrollmentBody, withCsvLines } from './enrollment-body';
 import { WaitForInterceptor } from './wait-for.interceptor';
 import { CallDto, EmailDto, EnrollCustomersDto, ListCustomersQueryDto, PatchCustomerDto, ResponseDto, SaleDto, SmsDto, WaitForQueryDto } from './dto/customer.dto';
 
@@ -29,38 +26,6 @@ const exampleCustomer = {
   customerId, campaignId: '0b6f3c1e-3f7a-4c55-9d1e-2a9b8c7d6e5f', controllerId: 'telco-no', status: 'active', anonymization: null, customerRef: 'CRM-000123',
   personal: { name: 'Kari Nordmann', email: 'kari@example.no', phone: '+4791234567', fields: { segment: 'B2C' } },
 };
-
-/**
- * The JSON body or the CSV text, validated as one EnrollCustomersDto with row-numbered errors.
- * Phone numbers and e-mail addresses that pass the DTO are also normalized here, so one answer
- * lists every bad row of a large import, not the DTO's errors first and the numbers later.
- */
-function enrollmentBody(body: unknown, blindIndex: BlindIndex): EnrollCustomersDto {
-  if (body !== undefined && body !== null && typeof body !== 'string' && (typeof body !== 'object' || Array.isArray(body))) {
-    throw new ValidationProblem([{ field: 'body', message: 'the body must be a JSON object with customers, or CSV text' }]);
-  }
-  const plain = typeof body === 'string' ? { customers: customersFromCsv(body) } : body;
-  const dto = plainToInstance(EnrollCustomersDto, plain ?? {});
-  const errors = flattenValidationErrors(validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } }));
-  if (errors.length > 0) {
-    const flagged = new Set(errors.map((e) => e.field));
-    const identifiers = Array.isArray(dto.customers)
-      ? dto.customers.flatMap((customer, i) =>
-          (['email', 'phone'] as const)
-            .filter((kind) => typeof customer?.[kind] === 'string' && !flagged.has(`customers[${i}].${kind}`))
-            .map((kind) => ({ field: `customers[${i}].${kind}`, kind, value: customer[kind] as string })),
-        )
-      : [];
-    try {
-      assertIdentifiers(blindIndex, identifiers);
-    } catch (problem) {
-      if (problem instanceof ValidationProblem) errors.push(...((problem.toProblem().errors as FieldError[]) ?? []));
-      else throw problem;
-    }
-    throw new ValidationProblem(errors);
-  }
-  return dto;
-}
 
 @ApiTags('customers and interactions')
 @UseInterceptors(DomainProblemsInterceptor)
@@ -76,17 +41,26 @@ export class CustomersController {
   @Roles('service', 'seller', 'admin')
   @ApiOperation({ summary: 'Enroll 1-10,000 customers, all or nothing (JSON, or CSV with a header row)' })
   @ApiConsumes('application/json', 'text/csv')
-  @ApiBody({ type: EnrollCustomersDto, description: 'or text/csv: customerRef,name,email,phone,<field>... (`,` or `;`)' })
+  @ApiBody({
+    type: EnrollCustomersDto,
+    description:
+      'or text/csv: customerRef,name,email,phone,<field>... (`,` or `;`), UTF-8 unless Content-Type names charset=windows-1252 or iso-8859-1 (Excel\'s default on Windows: send `text/csv; charset=windows-1252`). Bytes that are not valid in the charset are a 400; errors name the file line (header = line 1) and customers[i].',
+  })
   @CommandRoute()
   @NotFound('campaign')
   @ApiCreatedResponse({ schema: { example: { customerIds: [customerId], position } } })
   @ApiConflictResponse(problemExample(409, 'Conflict', 'customers[2].customerRef is already enrolled in this campaign'))
   @ApiGoneResponse(problemExample(410, 'Gone', 'The campaign has been anonymized.'))
   async enroll(@Param('id') campaignId: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const dto = enrollmentBody(body, this.blindIndex);
-    const outcome = await this.commands.execute(new EnrollCustomersCommand(commandRequest(req, principal, body), campaignId, dto.customers));
-    res.status(outcome.status);
-    return outcome.body;
+    const csv = csvEnrollment(req, body);
+    try {
+      const dto = enrollmentBody(csv ? { customers: csv.customers } : body, this.blindIndex);
+      const outcome = await this.commands.execute(new EnrollCustomersCommand(commandRequest(req, principal, csv ? csv.text : body), campaignId, dto.customers));
+      res.status(outcome.status);
+      return outcome.body;
+    } catch (error) {
+      throw csv ? withCsvLines(error, csv.lines) : error;
+    }
   }
 
   @Get('campaigns/:id/customers')
@@ -110,7 +84,7 @@ export class CustomersController {
     schema: {
       example: {
         ...exampleCustomer,
-        timeline: [{ type: 'sms', at: '2026-12-02T09:30:00.000Z', sellerId: 'seller-17', interactionId: '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d', direction: 'outbound', personal: { phone: '+4791234567', body: 'Hei!' } }],
+        timeline: [{ type: 'sms', at: '2026-12-02T09:30:00.000Z', sellerId: 'seller-17', interactionId: '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d', direction: 'outbound', outsidePeriod: false, personal: { phone: '+4791234567', body: 'Hei!' } }],
       },
     },
   })
@@ -120,7 +94,11 @@ export class CustomersController {
 
   @Patch('customers/:id')
   @Roles('service', 'seller', 'admin')
-  @ApiOperation({ summary: 'Change a customer\'s details; the blind index follows' })
+  @ApiOperation({
+    summary: 'Change a customer\'s details; the blind index follows',
+    description:
+      'The body is a JSON Merge Patch (RFC 7396; application/json or application/merge-patch+json): keys left out keep their values, null removes name, email, phone or all fields, and fields merges key by key (a null value removes that key). {"fields": {"segment": "VIP"}} changes segment and keeps every other field.',
+  })
   @CommandRoute()
   @NotFound('customer')
   @ApiOkResponse({ schema: { example: { position } } })

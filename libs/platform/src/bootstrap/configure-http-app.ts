@@ -13,9 +13,11 @@ export const BODY_LIMIT = '25mb';
 export function configureHttpApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useLogger(app.get(Logger));
-  express.useBodyParser('json', { limit: BODY_LIMIT });
-  // Bulk enrollment also takes CSV.
-  express.useBodyParser('text', { type: ['text/csv'], limit: BODY_LIMIT });
+  // PATCH /v1/customers/:id is a JSON Merge Patch; clients may say so with its media type.
+  express.useBodyParser('json', { type: ['application/json', 'application/merge-patch+json'], limit: BODY_LIMIT });
+  // Bulk enrollment also takes CSV, as bytes: the route decodes the charsets it supports and
+  // refuses bytes that do not decode (a text parser would store U+FFFD for them).
+  express.useBodyParser('raw', { type: ['text/csv'], limit: BODY_LIMIT });
   express.disable('x-powered-by');
   express.use(app.get(MetricsRegistry).middleware());
   app.useGlobalPipes(createValidationPipe());

@@ -1,12 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { RESPONSE_CODE } from '../../domain/campaign.decider';
 import { MAX_SALE_QUANTITY } from '../../domain/customer.decider';
-import { ID_PATTERN, IsFlatRecord, IsPosition, IsUtcTime, PresentOrAbsent } from './validators';
+import { ID_PATTERN, IsFlatRecord, IsPosition, IsRfc3339Time, PresentOrAbsent } from './validators';
 
 const sellerIdMessage = 'sellerId must be 1-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"';
 const flatExample = { segment: 'B2C', contractMonths: 12, consent: true };
+const customerPhone =
+  'Any notation (+47 912 34 567, 0047 91234567, 91234567); stored and returned in E.164 (+4791234567), a number without a country code read in PHONE_DEFAULT_REGION (default NO). One that is no phone number is a 400.';
+const interactionPhone =
+  'Stored and returned in E.164 (+4791234567) when it parses as a phone number (PHONE_DEFAULT_REGION for numbers without a country code); otherwise kept as given, for alphanumeric sender ids ("Telenor") and short codes.';
+const timeDescription = 'RFC 3339 with Z or an offset (2026-12-02T10:30:00+01:00); stored and returned as UTC with milliseconds (2026-12-02T09:30:00.000Z)';
 
 export class CustomerInputDto {
   @ApiProperty({ example: 'CRM-000123', description: "The controller's own id for the person (sealed under the reference key)" })
@@ -26,7 +31,7 @@ export class CustomerInputDto {
   @MaxLength(254)
   email?: string;
 
-  @ApiPropertyOptional({ example: '+47 912 34 567', description: 'Any notation; normalized to E.164 (default region configurable, NO)' })
+  @ApiPropertyOptional({ example: '+47 912 34 567', description: customerPhone })
   @PresentOrAbsent()
   @IsString()
   @Length(3, 32)
@@ -48,29 +53,35 @@ export class EnrollCustomersDto {
   customers!: CustomerInputDto[];
 }
 
+/** A JSON Merge Patch (RFC 7396) of the customer's details: absent keys stay, null removes. */
 export class PatchCustomerDto {
-  @ApiPropertyOptional({ example: 'Kari Nordmann' })
+  @ApiPropertyOptional({ example: 'Kari Nordmann', nullable: true, description: 'null removes the name' })
   @IsOptional()
   @IsString()
   @Length(1, 200)
-  name?: string;
+  name?: string | null;
 
-  @ApiPropertyOptional({ example: 'kari.nordmann@example.no' })
-  @PresentOrAbsent()
+  @ApiPropertyOptional({ example: 'kari.nordmann@example.no', nullable: true, description: 'null removes the e-mail address (and its blind-index entry)' })
+  @IsOptional()
   @IsEmail()
   @MaxLength(254)
-  email?: string;
+  email?: string | null;
 
-  @ApiPropertyOptional({ example: '+4791234567' })
-  @PresentOrAbsent()
+  @ApiPropertyOptional({ example: '+47 912 34 567', nullable: true, description: `${customerPhone} null removes the phone.` })
+  @IsOptional()
   @IsString()
   @Length(3, 32)
-  phone?: string;
+  phone?: string | null;
 
-  @ApiPropertyOptional({ example: flatExample })
+  @ApiPropertyOptional({
+    example: { segment: 'VIP', contractMonths: null },
+    nullable: true,
+    description:
+      'Merged into the current fields key by key (RFC 7396): keys not named stay, a null value removes its key, null for the whole object removes every field. Values are strings, numbers or booleans; at most 100 fields after the merge.',
+  })
   @IsOptional()
-  @IsFlatRecord()
-  fields?: Record<string, string | number | boolean>;
+  @IsFlatRecord({ nullRemoves: true })
+  fields?: Record<string, string | number | boolean | null> | null;
 }
 
 class InteractionDto {
@@ -84,7 +95,7 @@ export class SmsDto extends InteractionDto {
   @IsIn(['outbound', 'inbound'])
   direction!: 'outbound' | 'inbound';
 
-  @ApiProperty({ example: '+4791234567' })
+  @ApiProperty({ example: '+47 912 34 567', description: interactionPhone })
   @IsString()
   @Length(3, 32)
   phone!: string;
@@ -94,10 +105,9 @@ export class SmsDto extends InteractionDto {
   @Length(1, 2000)
   body!: string;
 
-  @ApiPropertyOptional({ example: '2026-12-02T09:30:00Z', description: 'Defaults to now' })
+  @ApiPropertyOptional({ example: '2026-12-02T10:30:00+01:00', description: `${timeDescription}; defaults to now` })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @IsUtcTime()
+  @IsRfc3339Time()
   at?: string;
 }
 
@@ -121,22 +131,20 @@ export class EmailDto extends InteractionDto {
   @Length(1, 100_000)
   body!: string;
 
-  @ApiPropertyOptional({ example: '2026-12-02T09:30:00Z' })
+  @ApiPropertyOptional({ example: '2026-12-02T10:30:00+01:00', description: `${timeDescription}; defaults to now` })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @IsUtcTime()
+  @IsRfc3339Time()
   at?: string;
 }
 
 export class CallDto extends InteractionDto {
-  @ApiProperty({ example: '+4791234567' })
+  @ApiProperty({ example: '+47 912 34 567', description: interactionPhone })
   @IsString()
   @Length(3, 32)
   phone!: string;
 
-  @ApiProperty({ example: '2026-12-02T09:30:00Z' })
-  @IsISO8601({ strict: true })
-  @IsUtcTime()
+  @ApiProperty({ example: '2026-12-02T10:30:00+01:00', description: `${timeDescription}; also the call's place on the timeline` })
+  @IsRfc3339Time()
   startedAt!: string;
 
   @ApiProperty({ example: 185 })
@@ -163,10 +171,9 @@ export class ResponseDto extends InteractionDto {
   @MaxLength(10_000)
   comment?: string;
 
-  @ApiPropertyOptional({ example: '2026-12-02T09:30:00Z' })
+  @ApiPropertyOptional({ example: '2026-12-02T10:30:00+01:00', description: `${timeDescription}; defaults to now` })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @IsUtcTime()
+  @IsRfc3339Time()
   at?: string;
 }
 
@@ -193,10 +200,9 @@ export class SaleDto extends InteractionDto {
   @IsFlatRecord()
   extraFields?: Record<string, string | number | boolean>;
 
-  @ApiPropertyOptional({ example: '2026-12-02T09:30:00Z' })
+  @ApiPropertyOptional({ example: '2026-12-02T10:30:00+01:00', description: `${timeDescription}; defaults to now` })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @IsUtcTime()
+  @IsRfc3339Time()
   at?: string;
 }
 

@@ -1,10 +1,9 @@
 import { parsePosition } from '@app/event-store';
-import { Matches, registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
+import { utcTime } from '../../domain/time';
 
 export const ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-/** Times are ISO 8601 UTC strings: a date, a time and `Z` (a local time or an offset is refused). */
-export const UTC_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?Z$/;
 
 /**
  * Optional, but not nullable: absent skips validation, `null` is validated (and refused) like any
@@ -13,20 +12,31 @@ export const UTC_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9}
  */
 export const PresentOrAbsent = (options?: ValidationOptions) => ValidateIf((_object, value) => value !== undefined, options);
 
-/** With IsISO8601 (which checks the calendar): the string is a UTC time ending in `Z`. */
-export const IsUtcTime = (options?: ValidationOptions) =>
-  (target: object, propertyName: string) =>
-    Matches(UTC_TIME_PATTERN, { message: `${propertyName} must be an ISO 8601 UTC time such as 2026-12-02T09:30:00Z`, ...options })(target, propertyName);
+/** An RFC 3339 time with `Z` or an offset (a local time without one is refused); the domain stores it as UTC. */
+export function IsRfc3339Time(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isRfc3339Time',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be an RFC 3339 time with Z or an offset, such as 2026-12-02T09:30:00Z or 2026-12-02T10:30:00+01:00`, ...options },
+      validator: { validate: (value: unknown) => typeof value === 'string' && utcTime(value) !== null },
+    });
+}
 
-/** A flat object of string, number or boolean values (`fields`, `extraFields`). */
-export function IsFlatRecord(options?: ValidationOptions & { maxKeys?: number }) {
+/**
+ * A flat object of string, number or boolean values (`fields`, `extraFields`); with `nullRemoves`,
+ * a value may also be null: the removal marker of a merge patch, never a stored value.
+ */
+export function IsFlatRecord(options?: ValidationOptions & { maxKeys?: number; nullRemoves?: boolean }) {
   const maxKeys = options?.maxKeys ?? 100;
+  const nullRemoves = options?.nullRemoves ?? false;
   return (target: object, propertyName: string) =>
     registerDecorator({
       name: 'isFlatRecord',
       target: target.constructor,
       propertyName,
-      options: { message: `${propertyName} must be a flat object of at most ${maxKeys} string, number or boolean values`, ...options },
+      options: { message: `${propertyName} must be a flat object of at most ${maxKeys} string, number or boolean values${nullRemoves ? ' (or null to remove a key)' : ''}`, ...options },
       validator: {
         validate(value: unknown) {
           if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -35,7 +45,9 @@ export function IsFlatRecord(options?: ValidationOptions & { maxKeys?: number })
             entries.length <= maxKeys &&
             entries.every(
               ([key, v]) =>
-                key.length >= 1 && key.length <= 64 && ((typeof v === 'string' && v.length <= 1000) || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean'),
+                key.length >= 1 &&
+                key.length <= 64 &&
+                ((typeof v === 'string' && v.length <= 1000) || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' || (nullRemoves && v === null)),
             )
           );
         },

@@ -1,12 +1,13 @@
 import { Command } from '@nestjs/cqrs';
-import type { CustomerPersonal } from '../../../domain/events';
+import type { DetailsPatch } from '../../../domain/customer-details';
 import type { CommandOutcome, CommandRequest } from '../../command-executor';
 
+/** PATCH /v1/customers/:id: a JSON Merge Patch of name, email, phone and fields. */
 export class ChangeCustomerDetailsCommand extends Command<CommandOutcome<{ position: string }>> {
   constructor(
     readonly request: CommandRequest,
     readonly customerId: string,
-    readonly personal: CustomerPersonal,
+    readonly patch: DetailsPatch,
   ) {
     super();
   }

@@ -56,7 +56,12 @@ export class EnrollCustomersHandler implements ICommandHandler<EnrollCustomersCo
       // FOR SHARE on the keyspace: enrollment racing an anonymization is either shredded with it or refused.
       const campaign = await this.lookups.campaignInScope(tx, request.principal, campaignId, { writable: true });
       const now = this.clock.now().toISOString();
-      const rows = customers.map((c) => ({ customerId: this.newId(), customerRef: c.customerRef, personal: personalOf(c) }));
+      // Phones are stored (and so returned) in the E.164 form the blind index keys them by.
+      const rows = customers.map((c, i) => {
+        const personal = personalOf(c);
+        if (personal.phone !== undefined) personal.phone = normalized.get(`customers[${i}].phone`)!;
+        return { customerId: this.newId(), customerRef: c.customerRef, personal };
+      });
       const events = decideEnrollment(campaign, rows, now);
       await this.assertReferencesFree(tx, campaign.controllerId, campaignId, rows.map((r) => r.customerRef));
 

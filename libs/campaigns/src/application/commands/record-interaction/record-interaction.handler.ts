@@ -1,4 +1,4 @@
-import { CampaignKeyspaces } from '@app/crypto-shredding';
+import { BlindIndex, CampaignKeyspaces } from '@app/crypto-shredding';
 import { assertWritesAsSeller } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
@@ -7,6 +7,7 @@ import { streams } from '../../../domain/events';
 import { CampaignLookups } from '../../campaign-lookups';
 import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from '../../clock';
 import { CommandExecutor } from '../../command-executor';
+import { e164OrAsGiven } from '../../identifier-problem';
 import { StreamDecisions } from '../../stream-decisions';
 import { RecordInteractionCommand } from './record-interaction.command';
 
@@ -17,6 +18,7 @@ export class RecordInteractionHandler implements ICommandHandler<RecordInteracti
     @Inject(StreamDecisions) private readonly decisions: StreamDecisions,
     @Inject(CampaignLookups) private readonly lookups: CampaignLookups,
     @Inject(CampaignKeyspaces) private readonly keyspaces: CampaignKeyspaces,
+    @Inject(BlindIndex) private readonly blindIndex: BlindIndex,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly newId: IdGenerator,
   ) {}
@@ -34,7 +36,8 @@ export class RecordInteractionHandler implements ICommandHandler<RecordInteracti
         sellerExists: await this.lookups.sellerExists(tx, interaction.sellerId),
       };
       const interactionId = this.newId();
-      const command = { ...interaction, interactionId, now: this.clock.now().toISOString(), context } as CustomerCommand;
+      const phone = 'phone' in interaction ? { phone: e164OrAsGiven(this.blindIndex, interaction.phone) } : {};
+      const command = { ...interaction, ...phone, interactionId, now: this.clock.now().toISOString(), context } as CustomerCommand;
       const { result } = await this.decisions.decide(tx, customerDecider, streams.customer(customerId), command, {
         keys: { personal: keys.contentKeyId },
         actor: request.principal.subject,

@@ -15,8 +15,11 @@ export class GetCustomerHandler implements IQueryHandler<GetCustomerQuery> {
   ) {}
 
   async execute({ principal, customerId }: GetCustomerQuery): Promise<CustomerView> {
-    const { keys } = await this.lookups.customerInScope(undefined, principal, customerId);
-    const events = await this.store.open(await this.store.readStream(streams.customer(customerId)));
-    return customerView(events, keys);
+    const { customer, keys } = await this.lookups.customerInScope(undefined, principal, customerId);
+    const [events, campaign] = await Promise.all([
+      this.store.readStream(streams.customer(customerId)).then((sealed) => this.store.open(sealed)),
+      this.lookups.campaign(undefined, customer.campaignId),
+    ]);
+    return customerView(events, keys, campaign);
   }
 }
