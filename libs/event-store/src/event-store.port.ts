@@ -70,6 +70,8 @@ export interface ReadAllOptions {
   /** Exclusive; the start of the log when omitted. */
   after?: Position;
   limit?: number;
+  /** Only events of these types (filtered where the events are stored); all when omitted. */
+  types?: readonly string[];
 }
 
 export interface SubscribeAllOptions {

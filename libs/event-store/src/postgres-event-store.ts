@@ -82,6 +82,7 @@ const READ_ALL = `
 SELECT ${EVENT_COLUMNS} FROM es.events e
 WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
   AND (e.transaction_id, e.position) > ($1::xid8, $2::bigint)
+  AND ($4::text[] IS NULL OR e.type = ANY($4::text[]))
 ORDER BY e.transaction_id, e.position
 LIMIT $3`;
 
@@ -241,6 +242,7 @@ export class PostgresEventStore implements EventStore, OnModuleDestroy {
       // Positions are bigint here; a larger one (valid in the codec) sorts after them all anyway.
       (after.position > MAX_BIGINT ? MAX_BIGINT : after.position).toString(),
       options.limit ?? this.options.batchSize,
+      options.types ? [...options.types] : null,
     ]);
     return rows.map(toRecordedEvent);
   }

@@ -245,6 +245,16 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Ev
         expect(after.map((e) => e.position)).toEqual(positions.slice(2, 5));
       });
 
+      it('readAll with types returns only those types, in log order, after the position', async () => {
+        const stream = newStream();
+        const mixed = events(6).map((e, i) => ({ ...e, type: i % 3 === 0 ? 'Kept' : 'Skipped' }));
+        const { positions } = await store.append(stream, mixed, { expectedRevision: 'no_stream' });
+        await readLogHolding(positions);
+        const kept = await store.readAll({ after: positions[0], types: ['Kept'], limit: 10 });
+        expect(kept.filter((e) => e.streamId === stream).map((e) => e.position)).toEqual([positions[3]]);
+        expect(kept.every((e) => e.type === 'Kept')).toBe(true);
+      });
+
       it("positions round-trip through their string form and compare like the log's order", async () => {
         const { positions } = await store.append(newStream(), events(2), { expectedRevision: 'no_stream' });
         const [a, b] = positions as [Position, Position];
