@@ -31,4 +31,4 @@ export { serializeError, serializeRequest, urlWithoutQueryValues } from './loggi
 export { MetricsRegistry } from './metrics/http-metrics';
 
 export { BODY_LIMIT, configureHttpApp } from './bootstrap/configure-http-app';
-export { type HostContext, type RunningHost, runHost } from './bootstrap/host';
+export { type HostContext, type RunningHost, runHost, serveOrClose } from './bootstrap/host';

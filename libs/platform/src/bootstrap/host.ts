@@ -1,3 +1,4 @@
+import type { INestApplicationContext } from '@nestjs/common';
 import { type AppConfig, ConfigError, loadConfig } from '../config/app-config';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../database/embedded-postgres';
 
@@ -52,6 +53,21 @@ export async function runHost(name: string, start: (context: HostContext) => Pro
     await embedded?.stop().catch(() => undefined);
     fail(name, error);
   }
+}
+
+/**
+ * Runs `serve` (listen, or init) on an app already built. If it fails, the app is closed before
+ * the error goes on to runHost: what its modules opened (LISTEN connections, pools, timers) must
+ * not outlive the failed start and report its database stopping.
+ */
+export async function serveOrClose(app: INestApplicationContext, serve: () => Promise<unknown>): Promise<RunningHost> {
+  try {
+    await serve();
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  return app;
 }
 
 function fail(name: string, error: unknown): never {
