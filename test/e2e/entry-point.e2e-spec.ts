@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -18,6 +19,15 @@ async function postgresAnswers(port: number): Promise<boolean> {
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** The messages of the JSON log lines a process wrote to stdout. */
+function logMessages(stdout: string): { msg: string; level: number; url?: string }[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { msg: string; level: number; req?: { url?: string } })
+    .map(({ msg, level, req }) => ({ msg, level, url: req?.url }));
 }
 
 describe('the real entry point (npm start) on embedded PostgreSQL', () => {
@@ -51,6 +61,15 @@ describe('the real entry point (npm start) on embedded PostgreSQL', () => {
     expect({ code: finished.code, signal: finished.signal }).toEqual({ code: 0, signal: null });
     expect(existsSync(join(dataDir, 'data', 'pg', 'postmaster.pid'))).toBe(false);
     expect(await postgresAnswers(first.pgPort)).toBe(false);
+
+    // One line when the app has drained, one when its PostgreSQL has stopped, in that order, last.
+    const messages = logMessages(finished.stdout).map((entry) => entry.msg);
+    expect(messages.slice(-2)).toEqual([
+      expect.stringMatching(/^api\+worker stopped on SIGTERM: requests drained and connections closed in \d+ ms$/),
+      'embedded PostgreSQL stopped',
+    ]);
+    // waitForHttp polled /health until it answered: at the default level (info) none of it is logged.
+    expect(logMessages(finished.stdout).filter((entry) => entry.url === '/health')).toEqual([]);
   }, 90_000);
 
   it('starts again on the same DATA_DIR (warm start keeps the cluster and its password)', async () => {
@@ -58,8 +77,31 @@ describe('the real entry point (npm start) on embedded PostgreSQL', () => {
     const health = await (await fetch(`http://127.0.0.1:${second.port}/health`)).json();
     expect(health).toMatchObject({ status: 'ok' });
     second.child.kill('SIGINT');
-    expect((await second.exited).code).toBe(0);
+    const finished = await second.exited;
+    expect(finished.code).toBe(0);
+    expect(logMessages(finished.stdout).map((entry) => entry.msg).slice(-2)).toEqual([
+      expect.stringMatching(/^api\+worker stopped on SIGINT: /),
+      'embedded PostgreSQL stopped',
+    ]);
   }, 90_000);
+
+  it('refuses a port in use with one line, before creating DATA_DIR or starting PostgreSQL', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, resolve));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const result = runToEnd(
+        [builtEntry('api'), '--with-worker'],
+        cleanEnv({ DATA_DIR: join(dataDir, 'port-taken'), PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()), LOG_FORMAT: 'json' }),
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`api+worker: failed to start: port ${port} is already in use: stop what listens on it, or set PORT to a free port\n`);
+      expect(result.stdout).toBe('');
+      expect(existsSync(join(dataDir, 'port-taken'))).toBe(false);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
 
   it('refuses a bad setting with one line naming the variable, and no stack trace', () => {
     const result = runToEnd([builtEntry('api')], cleanEnv({ DATA_DIR: join(dataDir, 'unused'), PORT: 'eighty' }));

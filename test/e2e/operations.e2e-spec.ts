@@ -1,14 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { validate } from '@readme/openapi-parser';
+import { waitUntil } from '../support/event-store-database';
 import { startTestApp, type TestApp } from '../support/test-app';
+
+interface LogEntry {
+  level: number;
+  msg: string;
+  req?: { url?: string };
+}
 
 describe('operations routes', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ env: { LOG_LEVEL: 'debug' } });
   });
   afterAll(() => t.close());
+
+  const completed = (url: string) =>
+    t.logLines.map((line) => JSON.parse(line) as LogEntry).filter((entry) => entry.msg === 'request completed' && entry.req?.url === url);
+
+  it('logs successful /health polls at debug, other requests at info', async () => {
+    await t.http.get('/health').expect(200);
+    await t.http.get('/health').expect(200);
+    await t.http.get('/metrics').expect(200);
+    await waitUntil(() => completed('/metrics').length > 0, 2000, 'the /metrics request line');
+    expect(completed('/health').map((entry) => entry.level)).toEqual([20, 20]);
+    expect(completed('/metrics').map((entry) => entry.level)).toEqual([30]);
+  });
 
   it('GET /health answers 200 when the database answers, without a token', async () => {
     const response = await t.http.get('/health').expect(200);

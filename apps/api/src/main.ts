@@ -16,4 +16,4 @@ void runHost(withWorker ? 'api+worker' : 'api', async ({ config, databaseUrl }) 
     await app.listen(config.PORT);
     app.get(Logger).log(`listening on http://localhost:${config.PORT} (docs at /docs)${withWorker ? ' with the worker in-process' : ''}`);
   });
-});
+}, { http: true });

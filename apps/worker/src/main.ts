@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { CryptoShreddingModule, cryptoShreddingOptions } from '@app/crypto-shredding';
 import { EventStoreModule } from '@app/event-store';
-import { PlatformModule, runHost } from '@app/platform';
+import { PlatformModule, runHost, serveOrClose } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
@@ -24,6 +24,5 @@ void runHost('worker', async ({ config, databaseUrl }) => {
   const app = await NestFactory.createApplicationContext(WorkerHostModule, { bufferLogs: true, autoFlushLogs: false });
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  app.get(Logger).log('worker started');
-  return app;
+  return serveOrClose(app, async () => app.get(Logger).log('worker started'));
 });
