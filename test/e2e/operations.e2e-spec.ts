@@ -61,3 +61,34 @@ describe('operations routes', () => {
     expect(JSON.stringify(response.body)).not.toContain('someone@example.com');
   });
 });
+
+describe('/metrics with METRICS_TOKEN set', () => {
+  const token = 'scrape-token-0123456789abcdef';
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { METRICS_TOKEN: token } });
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    ['no Authorization header', undefined],
+    ['a wrong token', `Bearer ${token.slice(0, -1)}x`],
+    ['a longer token', `Bearer ${token}0`],
+    ['the token under another scheme', `Basic ${token}`],
+  ])('answers 401 problem+json to %s', async (_, authorization) => {
+    const request = t.http.get('/metrics');
+    if (authorization) request.set('Authorization', authorization);
+    const response = await request.expect(401);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.headers['www-authenticate']).toBe('Bearer realm="metrics"');
+    expect(response.body).toMatchObject({ status: 401, title: 'Unauthorized' });
+    expect(response.text).not.toContain('process_cpu_user_seconds_total');
+  });
+
+  it('serves the metrics to the right bearer token, and leaves /health open', async () => {
+    const response = await t.http.get('/metrics').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(response.text).toContain('process_cpu_user_seconds_total');
+    await t.http.get('/health').expect(200);
+  });
+});
