@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EMBEDDED_DATABASE, loadConfig } from '@app/platform';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { freePort } from '../support/free-port';
-import { builtEntry, cleanEnv, runToEnd, start, waitForHttp } from '../support/processes';
+import { builtEntry, cleanEnv, ROOT, runToEnd, start, waitForHttp } from '../support/processes';
 
 async function postgresAnswers(port: number): Promise<boolean> {
   const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 1000 });
@@ -83,6 +84,38 @@ describe('the real entry point (npm start) on embedded PostgreSQL', () => {
       expect.stringMatching(/^api\+worker stopped on SIGINT: /),
       'embedded PostgreSQL stopped',
     ]);
+  }, 90_000);
+
+  it("the README's psql parameters reach the service's database, and its analyst role reads analytics and nothing else", async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const command = /PGPASSWORD="\$\(cat \.data\/pg-password\)" psql -h (\S+) -p (\d+) -U (\S+) (\S+)/.exec(readme);
+    expect(command).not.toBeNull();
+    const [, host, port, user, database] = command!;
+    expect({ host, port: Number(port), database }).toEqual({ host: '127.0.0.1', port: loadConfig({}).EMBEDDED_PG_PORT, database: EMBEDDED_DATABASE });
+    const roleSql = /```sql\n(CREATE ROLE analyst [\s\S]*?)```/.exec(readme)?.[1];
+    expect(roleSql).toBeDefined();
+
+    const run = await boot();
+    // This run's cluster listens on a free port rather than the default.
+    const password = (await readFile(join(dataDir, 'data', 'pg-password'), 'utf8')).trim();
+    const admin = new pg.Client({ host, port: run.pgPort, user, password, database });
+    const analyst = new pg.Client({ host, port: run.pgPort, user: 'analyst', password: 'analyst-test-password', database });
+    try {
+      await admin.connect();
+      await admin.query(roleSql!.replace('choose-one', 'analyst-test-password'));
+      // A table a later migration adds to analytics, as the owner role.
+      await admin.query('CREATE TABLE analytics.readme_probe (sales integer); INSERT INTO analytics.readme_probe VALUES (7)');
+      await analyst.connect();
+      expect((await analyst.query('SELECT sales FROM analytics.readme_probe')).rows).toEqual([{ sales: 7 }]);
+      await expect(analyst.query('SELECT count(*) FROM es.events')).rejects.toMatchObject({ code: '42501' });
+      await expect(analyst.query('SELECT count(*) FROM crypto.data_keys')).rejects.toMatchObject({ code: '42501' });
+    } finally {
+      await analyst.end().catch(() => undefined);
+      await admin.query('DROP TABLE IF EXISTS analytics.readme_probe; DROP OWNED BY analyst; DROP ROLE IF EXISTS analyst').catch(() => undefined);
+      await admin.end().catch(() => undefined);
+      run.child.kill('SIGTERM');
+      await run.exited;
+    }
   }, 90_000);
 
   it('refuses a port in use with one line, before creating DATA_DIR or starting PostgreSQL', async () => {
