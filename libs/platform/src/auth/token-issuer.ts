@@ -8,6 +8,8 @@ export interface TokenRequest {
   controllers: string[];
   /** Lifetime, e.g. "8h" or "30m". */
   expiresIn?: string;
+  /** Seller tokens: the seller the caller acts as (the `sellerId` claim). */
+  sellerId?: string;
 }
 
 /** Signs an HS256 token with the configured secret: development tokens and tests. */
@@ -16,7 +18,8 @@ export async function issueToken(config: AppConfig, request: TokenRequest): Prom
   if (!secret) {
     throw new Error('tokens can only be issued with an HS256 secret (JWT_SECRET, or the development default outside production)');
   }
-  let jwt = new SignJWT({ roles: request.roles, controllers: request.controllers })
+  const claims = { roles: request.roles, controllers: request.controllers, ...(request.sellerId === undefined ? {} : { sellerId: request.sellerId }) };
+  let jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(request.subject)
     .setIssuedAt()
