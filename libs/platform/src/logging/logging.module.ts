@@ -31,7 +31,7 @@ const UNAVAILABLE = 503;
  * A 503 (waitFor gave up, a dependency is down) is a deliberate "retry later": a warning. Other
  * 5xx are errors. Successful health polls (load balancers, orchestrators) are debug noise.
  */
-export function requestLogLevel(request: IncomingMessage, response: ServerResponse, error?: Error): 'error' | 'warn' | 'info' | 'debug' {
+function requestLogLevel(request: IncomingMessage, response: ServerResponse, error?: Error): 'error' | 'warn' | 'info' | 'debug' {
   const status = response.statusCode;
   if (error || (status >= 500 && status !== UNAVAILABLE)) return 'error';
   if (status >= 400) return 'warn';
