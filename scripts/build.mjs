@@ -39,4 +39,7 @@ await Promise.all(
     if (map) await writeFile(`${target}.map`, map);
   }),
 );
+// Last, so an interrupted build leaves no stamp: scripts/build-if-stale.mjs compares sources with
+// the time this build started (a source saved during the build counts as newer).
+await writeFile(join(outDir, '.build-started'), `${started}\n`);
 process.stderr.write(`built ${files.length} files into dist/ in ${Date.now() - started} ms\n`);

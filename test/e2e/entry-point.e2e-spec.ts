@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EMBEDDED_DATABASE, loadConfig } from '@app/platform';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { freePort } from '../support/free-port';
-import { builtEntry, cleanEnv, runToEnd, start, waitForHttp } from '../support/processes';
+import { builtEntry, cleanEnv, ROOT, runToEnd, start, waitForHttp } from '../support/processes';
 
 async function postgresAnswers(port: number): Promise<boolean> {
   const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 1000 });
@@ -18,6 +20,15 @@ async function postgresAnswers(port: number): Promise<boolean> {
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** The messages of the JSON log lines a process wrote to stdout. */
+function logMessages(stdout: string): { msg: string; level: number; url?: string }[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { msg: string; level: number; req?: { url?: string } })
+    .map(({ msg, level, req }) => ({ msg, level, url: req?.url }));
 }
 
 describe('the real entry point (npm start) on embedded PostgreSQL', () => {
@@ -51,6 +62,15 @@ describe('the real entry point (npm start) on embedded PostgreSQL', () => {
     expect({ code: finished.code, signal: finished.signal }).toEqual({ code: 0, signal: null });
     expect(existsSync(join(dataDir, 'data', 'pg', 'postmaster.pid'))).toBe(false);
     expect(await postgresAnswers(first.pgPort)).toBe(false);
+
+    // One line when the app has drained, one when its PostgreSQL has stopped, in that order, last.
+    const messages = logMessages(finished.stdout).map((entry) => entry.msg);
+    expect(messages.slice(-2)).toEqual([
+      expect.stringMatching(/^api\+worker stopped on SIGTERM: requests drained and connections closed in \d+ ms$/),
+      'embedded PostgreSQL stopped',
+    ]);
+    // waitForHttp polled /health until it answered: at the default level (info) none of it is logged.
+    expect(logMessages(finished.stdout).filter((entry) => entry.url === '/health')).toEqual([]);
   }, 90_000);
 
   it('starts again on the same DATA_DIR (warm start keeps the cluster and its password)', async () => {
@@ -58,8 +78,63 @@ describe('the real entry point (npm start) on embedded PostgreSQL', () => {
     const health = await (await fetch(`http://127.0.0.1:${second.port}/health`)).json();
     expect(health).toMatchObject({ status: 'ok' });
     second.child.kill('SIGINT');
-    expect((await second.exited).code).toBe(0);
+    const finished = await second.exited;
+    expect(finished.code).toBe(0);
+    expect(logMessages(finished.stdout).map((entry) => entry.msg).slice(-2)).toEqual([
+      expect.stringMatching(/^api\+worker stopped on SIGINT: /),
+      'embedded PostgreSQL stopped',
+    ]);
   }, 90_000);
+
+  it("the README's psql parameters reach the service's database, and its analyst role reads analytics and nothing else", async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const command = /PGPASSWORD="\$\(cat \.data\/pg-password\)" psql -h (\S+) -p (\d+) -U (\S+) (\S+)/.exec(readme);
+    expect(command).not.toBeNull();
+    const [, host, port, user, database] = command!;
+    expect({ host, port: Number(port), database }).toEqual({ host: '127.0.0.1', port: loadConfig({}).EMBEDDED_PG_PORT, database: EMBEDDED_DATABASE });
+    const roleSql = /```sql\n(CREATE ROLE analyst [\s\S]*?)```/.exec(readme)?.[1];
+    expect(roleSql).toBeDefined();
+
+    const run = await boot();
+    // This run's cluster listens on a free port rather than the default.
+    const password = (await readFile(join(dataDir, 'data', 'pg-password'), 'utf8')).trim();
+    const admin = new pg.Client({ host, port: run.pgPort, user, password, database });
+    const analyst = new pg.Client({ host, port: run.pgPort, user: 'analyst', password: 'analyst-test-password', database });
+    try {
+      await admin.connect();
+      await admin.query(roleSql!.replace('choose-one', 'analyst-test-password'));
+      // A table a later migration adds to analytics, as the owner role.
+      await admin.query('CREATE TABLE analytics.readme_probe (sales integer); INSERT INTO analytics.readme_probe VALUES (7)');
+      await analyst.connect();
+      expect((await analyst.query('SELECT sales FROM analytics.readme_probe')).rows).toEqual([{ sales: 7 }]);
+      await expect(analyst.query('SELECT count(*) FROM es.events')).rejects.toMatchObject({ code: '42501' });
+      await expect(analyst.query('SELECT count(*) FROM crypto.data_keys')).rejects.toMatchObject({ code: '42501' });
+    } finally {
+      await analyst.end().catch(() => undefined);
+      await admin.query('DROP TABLE IF EXISTS analytics.readme_probe; DROP OWNED BY analyst; DROP ROLE IF EXISTS analyst').catch(() => undefined);
+      await admin.end().catch(() => undefined);
+      run.child.kill('SIGTERM');
+      await run.exited;
+    }
+  }, 90_000);
+
+  it('refuses a port in use with one line, before creating DATA_DIR or starting PostgreSQL', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, resolve));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const result = runToEnd(
+        [builtEntry('api'), '--with-worker'],
+        cleanEnv({ DATA_DIR: join(dataDir, 'port-taken'), PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()), LOG_FORMAT: 'json' }),
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`api+worker: failed to start: port ${port} is already in use: stop what listens on it, or set PORT to a free port\n`);
+      expect(result.stdout).toBe('');
+      expect(existsSync(join(dataDir, 'port-taken'))).toBe(false);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
 
   it('refuses a bad setting with one line naming the variable, and no stack trace', () => {
     const result = runToEnd([builtEntry('api')], cleanEnv({ DATA_DIR: join(dataDir, 'unused'), PORT: 'eighty' }));

@@ -20,8 +20,10 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         PlatformModule.forRoot(options),
-        CryptoShreddingModule.forRoot(cryptoShreddingOptions(options.config)),
+        // Before CryptoShreddingModule: start-up hooks run in import order, so the event log's
+        // check refuses a logically restored database before the keyring or LISTEN is touched.
         EventStoreModule.forRoot(),
+        CryptoShreddingModule.forRoot(cryptoShreddingOptions(options.config)),
         SealedEventStoreModule.forRoot(),
         HttpPlatformModule,
         CampaignsModule,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { runHost } from '@app/platform';
+import { runHost, serveOrClose } from '@app/platform';
 import { Logger } from 'nestjs-pino';
 import { ENTITIES, MIGRATIONS } from '../../migrations';
 import { createApiApp } from './api.app';
@@ -12,7 +12,8 @@ void runHost(withWorker ? 'api+worker' : 'api', async ({ config, databaseUrl }) 
     database: { url: databaseUrl, migrations: MIGRATIONS, entities: ENTITIES, applicationName: 'campaign-ledger-api' },
     withWorker,
   });
-  await app.listen(config.PORT);
-  app.get(Logger).log(`listening on http://localhost:${config.PORT} (docs at /docs)${withWorker ? ' with the worker in-process' : ''}`);
-  return app;
-});
+  return serveOrClose(app, async () => {
+    await app.listen(config.PORT);
+    app.get(Logger).log(`listening on http://localhost:${config.PORT} (docs at /docs)${withWorker ? ' with the worker in-process' : ''}`);
+  });
+}, { http: true });

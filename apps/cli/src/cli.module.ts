@@ -1,10 +1,32 @@
 import { type AppConfig, AppConfigModule } from '@app/platform';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Injectable, Module } from '@nestjs/common';
+import { InjectCommander } from 'nest-commander';
 import { TokenCommand } from './token.command';
+
+export const PROGRAM = 'campaign-ledger';
+
+const EXAMPLES = `
+Examples:
+  ${PROGRAM} token --role service --controller c1
+  ${PROGRAM} token --seller s-17 --controller c1 --expires-in 30m
+  TOKEN=$(npm run -s cli -- token --role analyst)
+
+From the repository, run it as 'npm run cli -- <command>'. Every error is one line on stderr
+and exit code 1.`;
+
+/** The commander root program: its name (else the script's, "main") and the help around the commands. */
+@Injectable()
+class Program {
+  constructor(@InjectCommander() program: { name(name: string): unknown; description(text: string): unknown; addHelpText(position: 'after', text: string): unknown }) {
+    program.name(PROGRAM);
+    program.description('Command-line tools of the campaign ledger.');
+    program.addHelpText('after', EXAMPLES);
+  }
+}
 
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: CliModule, imports: [AppConfigModule.forRoot(config)], providers: [TokenCommand] };
+    return { module: CliModule, imports: [AppConfigModule.forRoot(config)], providers: [Program, TokenCommand] };
   }
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { CryptoShreddingModule, cryptoShreddingOptions } from '@app/crypto-shredding';
 import { EventStoreModule } from '@app/event-store';
-import { PlatformModule, runHost } from '@app/platform';
+import { PlatformModule, runHost, serveOrClose } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
@@ -11,16 +11,18 @@ import { WorkerModule } from './worker.module';
 void runHost('worker', async ({ config, databaseUrl }) => {
   @Module({
     imports: [PlatformModule.forRoot({ config, database: { url: databaseUrl, migrations: MIGRATIONS, entities: ENTITIES, applicationName: 'campaign-ledger-worker' } }),
-      CryptoShreddingModule.forRoot(cryptoShreddingOptions(config)),
+      // Before CryptoShreddingModule, as in the api: the event log's start-up check runs first.
       EventStoreModule.forRoot(),
+      CryptoShreddingModule.forRoot(cryptoShreddingOptions(config)),
       WorkerModule,
     ],
   })
   class WorkerHostModule {}
 
-  const app = await NestFactory.createApplicationContext(WorkerHostModule, { bufferLogs: true });
+  // Nest initializes the context as it creates it. Logs stay buffered until the app's own logger
+  // takes them: a failed start prints only runHost's one line, not Nest's console dump.
+  const app = await NestFactory.createApplicationContext(WorkerHostModule, { bufferLogs: true, autoFlushLogs: false });
   app.useLogger(app.get(Logger));
-  await app.init();
-  app.get(Logger).log('worker started');
-  return app;
+  app.flushLogs();
+  return serveOrClose(app, async () => app.get(Logger).log('worker started'));
 });

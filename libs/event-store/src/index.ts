@@ -36,6 +36,7 @@ export { SubscriptionRunners } from './subscription-runners';
 export { EventStoreModule, SealedEventStoreModule } from './event-store.module';
 export { createPostgresEventStore, type PostgresEventStoreKit } from './event-store.factory';
 export { eventStoreMigrations } from './migrations';
+export { assertEventLogReadable, resetWalTarget, type ResetWalTarget, TransactionIdsAhead } from './restored-log.check';
 
 export type { DomainEvent, SealedPayload } from './sealing/domain-event';
 export { decodeSealedEvent, type NewStreamItem, type OpenedEvent, type PreparedStreams, type SealedEvent, SealingEventStore, type SealingAppendOptions, type SealingEventStoreOptions, type Upcaster } from './sealing/sealing-event-store';

@@ -18,7 +18,8 @@ export async function issueToken(config: AppConfig, request: TokenRequest): Prom
   if (!secret) {
     throw new Error('tokens can only be issued with an HS256 secret (JWT_SECRET, or the development default outside production)');
   }
-  let jwt = new SignJWT({ roles: request.roles, controllers: request.controllers, ...(request.sellerId !== undefined ? { sellerId: request.sellerId } : {}) })
+  const claims = { roles: request.roles, controllers: request.controllers, ...(request.sellerId === undefined ? {} : { sellerId: request.sellerId }) };
+  let jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(request.subject)
     .setIssuedAt()

@@ -1,3 +1,6 @@
+import { createServer } from 'node:net';
+import type { INestApplicationContext } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
 import { type AppConfig, ConfigError, loadConfig } from '../config/app-config';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../database/embedded-postgres';
 
@@ -9,39 +12,55 @@ export interface HostContext {
 
 export interface RunningHost {
   close(): Promise<void>;
+  /** Writes one line to the app's log (the shutdown lines). */
+  log(message: string): void;
 }
 
-const EMBEDDED_DATABASE = 'campaign_ledger';
+export interface HostOptions {
+  /** The host serves HTTP on PORT: the port is checked before anything else happens. */
+  http?: boolean;
+}
+
+export const EMBEDDED_DATABASE = 'campaign_ledger';
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
- * Runs a host process: validated config, embedded PostgreSQL when DATABASE_URL is unset, and an
- * orderly stop on a signal (application first, then its database). Start-up failures print one
- * line and exit 1.
+ * Runs a host process: validated config, the HTTP port checked free, embedded PostgreSQL when
+ * DATABASE_URL is unset, and an orderly stop on a signal (application first, then its
+ * database, one log line each). Start-up failures print one line and exit 1.
  */
-export async function runHost(name: string, start: (context: HostContext) => Promise<RunningHost>): Promise<void> {
+export async function runHost(name: string, start: (context: HostContext) => Promise<RunningHost>, options: HostOptions = {}): Promise<void> {
   let embedded: EmbeddedPostgres | undefined;
   let host: RunningHost | undefined;
   let stopping = false;
 
-  const stop = async (exitCode: number) => {
+  const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    const began = Date.now();
     try {
-      await host?.close();
+      if (host) {
+        await host.close();
+        host.log(`${name} stopped on ${signal}: requests drained and connections closed in ${Date.now() - began} ms`);
+      }
     } finally {
-      await embedded?.stop();
+      if (embedded) {
+        await embedded.stop();
+        host?.log('embedded PostgreSQL stopped');
+      }
     }
-    process.exit(exitCode);
+    process.exit(0);
   };
   for (const signal of SHUTDOWN_SIGNALS) {
     process.on(signal, () => {
-      void stop(0).catch((error: unknown) => fail(name, error));
+      void stop(signal).catch((error: unknown) => fail(name, 'failed to stop', error));
     });
   }
 
   try {
     const config = loadConfig(process.env);
+    // Before any side effect (a new DATA_DIR, a PostgreSQL cluster, a generated keyring).
+    if (options.http) await assertPortFree(config.PORT);
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
       embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT });
@@ -50,13 +69,50 @@ export async function runHost(name: string, start: (context: HostContext) => Pro
     host = await start({ config, databaseUrl });
   } catch (error) {
     await embedded?.stop().catch(() => undefined);
-    fail(name, error);
+    fail(name, 'failed to start', error);
   }
 }
 
-function fail(name: string, error: unknown): never {
+/**
+ * Runs `serve` (listen, or init) on an app already built. If it fails, the app is closed before
+ * the error goes on to runHost: what its modules opened (LISTEN connections, pools, timers) must
+ * not outlive the failed start and report its database stopping.
+ */
+export async function serveOrClose(app: INestApplicationContext, serve: () => Promise<unknown>): Promise<RunningHost> {
+  try {
+    await serve();
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  const logger = app.get(Logger);
+  return { close: () => app.close(), log: (message) => logger.log(message, 'Host') };
+}
+
+/** Binds the port as the HTTP server will (every interface) and lets it go. */
+async function assertPortFree(port: number): Promise<void> {
+  if (port === 0) return;
+  const server = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, resolve);
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(
+      code === 'EADDRINUSE'
+        ? `port ${port} is already in use: stop what listens on it, or set PORT to a free port`
+        : `cannot listen on port ${port} (${code ?? String(error)}): set PORT to a port this user may open`,
+      { cause: error },
+    );
+  }
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+function fail(name: string, what: string, error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${name}: ${error instanceof ConfigError ? 'configuration error: ' : 'failed to start: '}${message}\n`);
+  process.stderr.write(`${name}: ${error instanceof ConfigError ? 'configuration error' : what}: ${message}\n`);
   if (!(error instanceof ConfigError) && process.env.LOG_LEVEL === 'debug' && error instanceof Error) {
     process.stderr.write(`${error.stack ?? ''}\n`);
   }

@@ -31,6 +31,14 @@ describe('loadConfig', () => {
 
   it('never echoes a secret in its error', () => {
     expect(() => loadConfig({ JWT_SECRET: 'tiny-secret' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('tiny-secret') }));
+    expect(() => loadConfig({ METRICS_TOKEN: 'tiny-token' })).toThrow('METRICS_TOKEN must be at least 16 characters');
+    expect(() => loadConfig({ METRICS_TOKEN: 'tiny-token' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('tiny-token') }));
+  });
+
+  it('leaves /metrics open unless METRICS_TOKEN is set', () => {
+    expect(loadConfig({}).METRICS_TOKEN).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: '' }).METRICS_TOKEN).toBeUndefined();
+    expect(loadConfig({ METRICS_TOKEN: 'scrape-0123456789abcdef' }).METRICS_TOKEN).toBe('scrape-0123456789abcdef');
   });
 
   it('refuses the development secret and a missing key in production', () => {

@@ -78,6 +78,12 @@ export class AppConfig {
   @Max(3_600_000)
   KEY_CACHE_TTL_MS = 60_000;
 
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -117,7 +123,7 @@ export class ConfigError extends Error {
 }
 
 const KNOWN_KEYS = Object.keys(new AppConfig());
-KNOWN_KEYS.push('DATABASE_URL', 'JWT_SECRET', 'JWT_PUBLIC_KEY', 'JWT_ISSUER', 'JWT_AUDIENCE', 'LOG_FORMAT', 'KEYRING_FILE', 'ERASURE_LEDGER_FILE');
+KNOWN_KEYS.push('DATABASE_URL', 'JWT_SECRET', 'JWT_PUBLIC_KEY', 'JWT_ISSUER', 'JWT_AUDIENCE', 'LOG_FORMAT', 'KEYRING_FILE', 'ERASURE_LEDGER_FILE', 'METRICS_TOKEN');
 
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): AppConfig {
@@ -133,7 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     // Say what kind of value is wanted before any range it breaks.
     const kind = ['isInt', 'isIn', 'matches', 'isString'].find((name) => name in constraints);
     const reason = (kind ? constraints[kind] : Object.values(constraints)[0]) ?? 'is invalid';
-    const shown = /SECRET|KEY/.test(first.property) ? '' : ` (got "${String(first.value)}")`;
+    const shown = /SECRET|KEY|TOKEN/.test(first.property) ? '' : ` (got "${String(first.value)}")`;
     throw new ConfigError(`${first.property} ${reason.replace(new RegExp(`^${first.property}\\s*`), '')}${shown}`);
   }
   if (config.isProduction) {

@@ -15,7 +15,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const request = http.getRequest<Request>();
     const problem = this.toProblem(exception);
-    if (problem.status >= 500) {
+    // Only what nobody threw on purpose: an HttpException (503 from waitFor or the health check)
+    // is an answer, logged once by the request logger with its status.
+    if (problem.status >= 500 && !(exception instanceof HttpException)) {
       this.logger.error({ err: exception, status: problem.status }, 'request failed');
     }
     if (response.headersSent) return;

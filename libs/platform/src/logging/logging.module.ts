@@ -25,6 +25,20 @@ export function loggerOptions(config: AppConfig): LoggerOptions {
   };
 }
 
+const UNAVAILABLE = 503;
+
+/**
+ * A 503 (waitFor gave up, a dependency is down) is a deliberate "retry later": a warning. Other
+ * 5xx are errors. Successful health polls (load balancers, orchestrators) are debug noise.
+ */
+function requestLogLevel(request: IncomingMessage, response: ServerResponse, error?: Error): 'error' | 'warn' | 'info' | 'debug' {
+  const status = response.statusCode;
+  if (error || (status >= 500 && status !== UNAVAILABLE)) return 'error';
+  if (status >= 400) return 'warn';
+  const path = ((request as IncomingMessage & { originalUrl?: string }).originalUrl ?? request.url ?? '').split('?')[0];
+  return path === '/health' ? 'debug' : 'info';
+}
+
 @Module({})
 export class LoggingModule {
   /** `destination` replaces stdout (tests capture the log through it). */
@@ -38,8 +52,15 @@ export class LoggingModule {
         response.setHeader('x-request-id', id);
         return id;
       },
-      customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
-        error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+      customLogLevel: requestLogLevel,
+      // pino-http attaches an Error with a stack to every 5xx line; a 503 is an answer we chose.
+      customErrorObject: (_request: IncomingMessage, response: ServerResponse, _error: Error, value: Record<string, unknown>) => {
+        if (response.statusCode !== UNAVAILABLE) return value;
+        const { err: _synthetic, ...rest } = value;
+        return rest;
+      },
+      customErrorMessage: (_request: IncomingMessage, response: ServerResponse) =>
+        response.statusCode === UNAVAILABLE ? 'request completed' : 'request errored',
     };
     return {
       module: LoggingModule,
