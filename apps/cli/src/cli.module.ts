@@ -1,6 +1,7 @@
 import { type AppConfig, AppConfigModule } from '@app/platform';
 import { type DynamicModule, Injectable, Module } from '@nestjs/common';
 import { InjectCommander } from 'nest-commander';
+import { ProjectionsCommand, ProjectionsRebuildCommand, ProjectionsStatusCommand } from './projections.command';
 import { TokenCommand } from './token.command';
 
 export const PROGRAM = 'campaign-ledger';
@@ -10,6 +11,8 @@ Examples:
   ${PROGRAM} token --role service --controller c1
   ${PROGRAM} token --seller s-17 --controller c1 --expires-in 30m
   TOKEN=$(npm run -s cli -- token --role analyst)
+  ${PROGRAM} projections status
+  ${PROGRAM} projections rebuild sales
 
 From the repository, run it as 'npm run cli -- <command>'. Every error is one line on stderr
 and exit code 1.`;
@@ -27,6 +30,6 @@ class Program {
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: CliModule, imports: [AppConfigModule.forRoot(config)], providers: [Program, TokenCommand] };
+    return { module: CliModule, imports: [AppConfigModule.forRoot(config)], providers: [Program, TokenCommand, ProjectionsCommand, ProjectionsStatusCommand, ProjectionsRebuildCommand] };
   }
 }

@@ -62,7 +62,13 @@ describe('an event log restored from a logical dump into a younger cluster', () 
     expect(await restored.kit.store.readAll()).toEqual([]);
 
     await restored.kit.store.append('campaign-2', [event(4)], { expectedRevision: 'no_stream' });
-    const visible = await restored.kit.store.readAll();
+    // readAll shows an event once no older transaction is open anywhere in the cluster (other
+    // test files run beside this one): wait for that, not for a fixed time.
+    let visible = await restored.kit.store.readAll();
+    for (const deadline = Date.now() + 10_000; visible.length === 0 && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      visible = await restored.kit.store.readAll();
+    }
     expect(visible.map((e) => e.data)).toEqual([{ i: 4 }]);
     // A projection resuming from its restored checkpoint would skip the new event for good.
     expect(comparePositions(visible[0]!.position, checkpoint)).toBeLessThan(0);

@@ -32,4 +32,4 @@ export { serializeError, serializeRequest, urlWithoutQueryValues } from './loggi
 export { MetricsRegistry } from './metrics/http-metrics';
 
 export { BODY_LIMIT, configureHttpApp } from './bootstrap/configure-http-app';
-export { EMBEDDED_DATABASE, type HostContext, type HostOptions, type RunningHost, runHost, serveOrClose } from './bootstrap/host';
+export { EMBEDDED_DATABASE, type HostContext, type HostOptions, type RunningHost, runHost, serveOrClose, type ToolDatabase, toolDatabase } from './bootstrap/host';

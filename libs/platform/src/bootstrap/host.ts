@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import { type AppConfig, ConfigError, loadConfig } from '../config/app-config';
@@ -117,4 +120,26 @@ function fail(name: string, what: string, error: unknown): never {
     process.stderr.write(`${error.stack ?? ''}\n`);
   }
   process.exit(1);
+}
+
+export interface ToolDatabase {
+  url: string;
+  /** Stops the embedded server when this process started it; nothing otherwise. */
+  release(): Promise<void>;
+}
+
+/**
+ * The database a command-line tool works on: DATABASE_URL; else the embedded server of a running
+ * service (`npm start`), reached with the password in DATA_DIR; else the embedded server started
+ * for the tool's own run and stopped after it.
+ */
+export async function toolDatabase(config: AppConfig): Promise<ToolDatabase> {
+  if (config.DATABASE_URL) return { url: config.DATABASE_URL, release: async () => undefined };
+  const running = existsSync(join(config.DATA_DIR, 'pg', 'postmaster.pid'));
+  if (running) {
+    const password = (await readFile(join(config.DATA_DIR, 'pg-password'), 'utf8')).trim();
+    return { url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${config.EMBEDDED_PG_PORT}/${EMBEDDED_DATABASE}`, release: async () => undefined };
+  }
+  const embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT });
+  return { url: await embedded.ensureDatabase(EMBEDDED_DATABASE), release: () => embedded.stop() };
 }
