@@ -28,7 +28,7 @@ const logger = new Logger('ErasureLedger');
 const LOCK_OPTIONS: lockfile.LockOptions = {
   realpath: false,
   stale: 10_000,
-  retries: { retries: 400, factor: 1.2, minTimeout: 2, maxTimeout: 50, randomize: true },
+  retries: { retries: 2000, factor: 1.2, minTimeout: 1, maxTimeout: 10, randomize: true },
   // The default throws from a timer and ends the process; a lock held past `stale` (an event loop
   // stalled for 10 s) is worth a warning, not an outage.
   onCompromised: (error) => logger.warn({ err: error }, 'erasure ledger lock was taken over after going stale'),
