@@ -25,11 +25,22 @@ export class UnknownProjection extends Error {
 const READ_BATCH = 5000;
 
 /**
+ * How long the swap waits for the live tables (ms), how long it pauses before trying again, and
+ * how often it tries. While it waits, its transaction id holds back every reader of the log
+ * (cluster-wide) and its lock request queues every reader of those tables, so it must not wait
+ * for as long as a BI tool keeps a transaction open on them: it gives way and tries again.
+ */
+const SWAP_LOCK_TIMEOUT_MS = 1_000;
+const SWAP_RETRY_PAUSE_MS = 1_000;
+const SWAP_ATTEMPTS = 120;
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
  * Rebuilds a projection from position 0 into shadow tables while the live ones keep serving, then
  * swaps them in one transaction: it locks the projection's checkpoint row (the live runner's next
- * batch waits on it), applies what arrived meanwhile, drops the live tables, renames the shadows
- * and stores the rebuild's position as the checkpoint. The live runner then finds its checkpoint
- * moved and resumes from it, on the new tables.
+ * batch waits on it) and the live tables, applies what arrived meanwhile, drops the live tables,
+ * renames the shadows and stores the rebuild's position as the checkpoint. The live runner then
+ * finds its checkpoint moved and resumes from it, on the new tables.
  */
 @Injectable()
 export class ProjectionRebuilder {
@@ -45,7 +56,6 @@ export class ProjectionRebuilder {
     if (!projection) throw new UnknownProjection(`no projection named ${name}`);
     const started = Date.now();
     const shadows = shadowTableNames(projection);
-    const types = new Set(projection.eventTypes);
     const progress: RebuildProgress = { projection: name, eventsRead: 0, eventsApplied: 0, eventsTotal: await this.readableEvents() };
 
     await this.dataSource.transaction(async (tx) => {
@@ -56,10 +66,35 @@ export class ProjectionRebuilder {
     });
 
     // Catch up outside any long transaction: one short transaction per batch.
-    let position: Position | null = null;
+    let position = await this.catchUp(projection, null, progress, onProgress);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const swapped = await this.dataSource.transaction((tx) => this.swap(tx, projection, position));
+        position = swapped.position;
+        progress.eventsRead += swapped.eventsRead;
+        progress.eventsApplied += swapped.eventsApplied;
+        break;
+      } catch (error) {
+        if ((error as { driverError?: { code?: string } }).driverError?.code !== LOCK_NOT_AVAILABLE || attempt === SWAP_ATTEMPTS) throw error;
+        this.logger.warn({ projection: name, attempt }, 'swap gave way: a live table is in use (a long query or an open transaction); trying again');
+        await new Promise((resolve) => setTimeout(resolve, SWAP_RETRY_PAUSE_MS));
+        position = await this.catchUp(projection, position, progress, onProgress);
+      }
+    }
+    onProgress?.({ ...progress, eventsTotal: progress.eventsRead });
+    const result = { ...progress, eventsTotal: progress.eventsRead, position, elapsedMs: Date.now() - started };
+    this.logger.log({ projection: name, events: result.eventsRead, elapsedMs: result.elapsedMs }, 'projection rebuilt and swapped in');
+    return result;
+  }
+
+  /** Applies the readable log after `from` to the shadows, a batch per transaction; returns where it stopped. */
+  private async catchUp(projection: ProjectionDefinition, from: Position | null, progress: RebuildProgress, onProgress?: (progress: RebuildProgress) => void): Promise<Position | null> {
+    const shadows = shadowTableNames(projection);
+    const types = new Set(projection.eventTypes);
+    let position = from;
     for (;;) {
       const events = await this.store.readAll({ after: position ?? undefined, limit: READ_BATCH });
-      if (events.length === 0) break;
+      if (events.length === 0) return position;
       position = events.at(-1)!.position;
       const relevant = events.filter((event) => types.has(event.type));
       if (relevant.length > 0) await this.dataSource.transaction((tx) => applyBatch(projection, relevant, tx, shadows));
@@ -67,15 +102,9 @@ export class ProjectionRebuilder {
       progress.eventsApplied += relevant.length;
       onProgress?.({ ...progress, eventsTotal: Math.max(progress.eventsTotal, progress.eventsRead) });
     }
-
-    position = await this.dataSource.transaction((tx) => this.swap(tx, projection, position, progress));
-    onProgress?.({ ...progress, eventsTotal: progress.eventsRead });
-    const result = { ...progress, eventsTotal: progress.eventsRead, position, elapsedMs: Date.now() - started };
-    this.logger.log({ projection: name, events: result.eventsRead, elapsedMs: result.elapsedMs }, 'projection rebuilt and swapped in');
-    return result;
   }
 
-  private async swap(tx: EntityManager, projection: ProjectionDefinition, caughtUp: Position | null, progress: RebuildProgress): Promise<Position | null> {
+  private async swap(tx: EntityManager, projection: ProjectionDefinition, caughtUp: Position | null): Promise<{ position: Position | null; eventsRead: number; eventsApplied: number }> {
     const subscriptionId = subscriptionIdOf(projection.name);
     // Fences the live runner: its next checkpoint update waits here, then finds the position moved.
     await tx.query(`INSERT INTO es.checkpoints (subscription_id, position) VALUES ($1, $2) ON CONFLICT (subscription_id) DO NOTHING`, [
@@ -83,24 +112,30 @@ export class ProjectionRebuilder {
       caughtUp ?? '00000000000000000000-00000000000000000000',
     ]);
     await tx.query(`SELECT position FROM es.checkpoints WHERE subscription_id = $1 FOR UPDATE`, [subscriptionId]);
+    // The live tables next, before any work, waiting a bounded time (see SWAP_LOCK_TIMEOUT_MS).
+    // The live runner holds no lock on them while it waits for the checkpoint row above.
+    await tx.query(`SET LOCAL lock_timeout = ${SWAP_LOCK_TIMEOUT_MS}`);
+    await tx.query(`LOCK TABLE ${projection.tables.map((table) => `${table.schema}.${table.name}`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
     const shadows = shadowTableNames(projection);
     const types = new Set(projection.eventTypes);
     let position = caughtUp;
+    let eventsRead = 0;
+    let eventsApplied = 0;
     for (;;) {
       const events: RecordedEvent[] = await this.store.readAll({ after: position ?? undefined, limit: READ_BATCH });
       if (events.length === 0) break;
       position = events.at(-1)!.position;
       const relevant = events.filter((event) => types.has(event.type));
       if (relevant.length > 0) await applyBatch(projection, relevant, tx, shadows);
-      progress.eventsRead += events.length;
-      progress.eventsApplied += relevant.length;
+      eventsRead += events.length;
+      eventsApplied += relevant.length;
     }
     for (const table of projection.tables) {
       await tx.query(`DROP TABLE ${table.schema}.${table.name}`);
       await tx.query(`ALTER TABLE ${table.schema}.${table.name}${SHADOW_SUFFIX} RENAME TO ${table.name}`);
     }
     if (position) await tx.query(`UPDATE es.checkpoints SET position = $2, updated_at = now() WHERE subscription_id = $1`, [subscriptionId, position]);
-    return position;
+    return { position, eventsRead, eventsApplied };
   }
 
   private async readableEvents(): Promise<number> {
