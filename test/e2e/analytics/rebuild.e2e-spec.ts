@@ -165,4 +165,35 @@ describe('projection rebuild', () => {
     );
     expect(check.calls).toBe(check.events);
   });
+  it('a BI session keeping a live table open does not stall the log while the rebuild waits to swap', async () => {
+    const bi = await session();
+    try {
+      // An idle BI transaction that has read the live aggregates (an ACCESS SHARE lock, no xid).
+      await bi.query('BEGIN');
+      await bi.query('SELECT count(*) FROM analytics.sales_daily');
+      const rebuilt = rebuilder.rebuild('sales');
+      await waitUntil(async () => (await waitersOf(bi.pid)).some((w) => w.query.includes('analytics.sales')), 10_000, 'the swap waiting for the BI session');
+
+      // Other projections keep following the log meanwhile: the activity route reaches a new call.
+      const call = await t.http
+        .post(`/v1/customers/${d.customers.k2}/calls`)
+        .set(d.service)
+        .send({ sellerId: 'seller-anna', phone: '+4741000002', startedAt: '2026-12-11T12:00:00Z', durationSeconds: 60 })
+        .expect(201);
+      const activity = await t.http.get(`/v1/analytics/activity?groupBy=seller&sellerId=seller-anna&waitFor=${call.body.position}`).set(analyst);
+      expect(activity.status).toBe(200);
+
+      // The swap gave way (it timed out on the lock and let go) rather than waiting the session out.
+      expect(t.logLines.some((line) => line.includes('swap gave way'))).toBe(true);
+      await bi.query('COMMIT');
+      expect((await rebuilt).projection).toBe('sales');
+    } finally {
+      await bi.query('ROLLBACK').catch(() => undefined);
+      await bi.end();
+    }
+    const [check] = await dataSource.query(
+      `SELECT (SELECT count(*)::int FROM analytics.sales) AS facts, (SELECT count(*)::int FROM es.events WHERE type = 'ProductRegistered') AS events`,
+    );
+    expect(check.facts).toBe(check.events);
+  });
 });
