@@ -83,7 +83,7 @@ type Interaction =
   | { kind: 'response'; id: string; seller: Seller; customer: CustomerKey; code: string; at: string };
 
 // Local days in the comments: Oslo is UTC+1, New York UTC-5.
-export const INTERACTIONS: Interaction[] = [
+const INTERACTIONS: Interaction[] = [
   // Oslo, NOK
   { kind: 'sale', id: 's1', seller: 'anna', customer: 'k1', sku: 'BB-100', quantity: 2, at: '2026-12-02T23:30:00Z' }, // 12-03, 99 800
   { kind: 'sale', id: 's2', seller: 'anna', customer: 'k2', sku: 'TV-MAX', quantity: 1, at: '2026-12-03T09:00:00Z' }, // 12-03, 29 900
