@@ -5,12 +5,12 @@ import { ProjectionStatuses } from './projections/projection-status';
 import { ProjectionWorker } from './projections/projection-worker';
 
 /**
- * The projection runners (worker host). Its providers are handed sealed events and get no Sealer:
- * nothing here can open personal data.
+ * The projection runners (worker host), and the rebuilder that swaps a projection's tables under
+ * them. Its providers are handed sealed events and get no Sealer: nothing here can open personal data.
  */
 @Module({
-  providers: [ProjectionStatuses, ProjectionMetrics, ProjectionWorker],
-  exports: [ProjectionStatuses],
+  providers: [ProjectionStatuses, ProjectionMetrics, ProjectionWorker, ProjectionRebuilder],
+  exports: [ProjectionStatuses, ProjectionRebuilder],
 })
 export class AnalyticsProjectionsModule {}
 

@@ -1,6 +1,7 @@
 export { AnalyticsModule } from './analytics.module';
 export { AnalyticsProjectionsModule, ProjectionOperationsModule } from './analytics-projections.module';
-export { analyticsMigrations, ANALYTICS_READER_ROLE } from './migrations/1764461000000-analytics.migration';
+export { ANALYTICS_READER_ROLE } from './migrations/1764461000000-analytics.migration';
+export { analyticsMigrations } from './migrations';
 export { PROJECTIONS, projectionNamed } from './projections/catalogue';
 export { type ProjectionDefinition, subscriptionIdOf } from './projections/projection';
 export { applyBatch, ProjectionWorker } from './projections/projection-worker';

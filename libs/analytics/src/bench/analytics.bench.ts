@@ -13,7 +13,7 @@ import { cryptoMigrations } from '@app/crypto-shredding';
 import { createPostgresEventStore, eventStoreMigrations, type Position, type RecordedEvent } from '@app/event-store';
 import { openDatabase, platformMigrations, startEmbeddedPostgres } from '@app/platform';
 import type { DataSource } from 'typeorm';
-import { analyticsMigrations } from '../migrations/1764461000000-analytics.migration';
+import { analyticsMigrations } from '../migrations';
 import { PROJECTIONS, projectionNamed } from '../projections/catalogue';
 import { subscriptionIdOf } from '../projections/projection';
 import { ProjectionRebuilder } from '../projections/projection-rebuilder';

@@ -11,13 +11,22 @@ import { AnalyticsWaitForInterceptor, ReadsProjections } from './analytics-wait-
 
 const CSV = 'text/csv';
 
+// CSV columns per route, fixed: taken from the first row, an empty answer would have no header
+// and a row with fields the first lacks (records) would lose them.
+const SALES_COLUMNS = ['key', 'currency', 'sales', 'quantity', 'revenueMinor'];
+const BUDGET_COLUMNS = ['campaignId', 'sellerId', 'currency', 'targetMinor', 'revenueMinor', 'attainment'];
+const RECORD_COLUMNS = ['record', 'sellerId', 'campaignId', 'day', 'revenueMinor', 'currency'];
+const RESPONSE_COLUMNS = ['key', 'count'];
+const ACTIVITY_COLUMNS = ['key', 'currency', 'calls', 'talkSeconds', 'sms', 'emails', 'responses', 'sales', 'revenueMinor', 'salesPerTalkHour', 'conversion'];
+
 /** JSON, or the rows as RFC 4180 CSV with a header when the client prefers `text/csv`. */
-function answer<Row extends object>(req: Request, res: Response, body: { rows: Row[] } & Record<string, unknown>): unknown {
-  if (req.accepts(['application/json', CSV]) !== CSV) return body;
+function answer<Row extends object>(req: Request, res: Response, body: { rows: Row[] } & Record<string, unknown>, columns: string[]): unknown {
+  if (!prefersCsv(req)) return body;
   res.type(`${CSV}; charset=utf-8`);
-  const columns = body.rows.length > 0 ? Object.keys(body.rows[0]) : [];
   return stringify(body.rows as Record<string, unknown>[], { header: true, columns, record_delimiter: '\r\n', cast: { boolean: (v) => String(v) } });
 }
+
+const prefersCsv = (req: Request) => req.accepts(['application/json', CSV]) === CSV;
 
 function filtersOf(principal: Principal, query: AnalyticsScopeQueryDto & { from?: string; to?: string }): AnalyticsFilters {
   if (query.from && query.to && query.from > query.to) throw new ValidationProblem([{ field: 'to', message: 'to must not be before from' }]);
@@ -55,7 +64,7 @@ export class AnalyticsController {
       const names = await this.sellerNames.of(result.rows.map((r) => r.key));
       for (const row of result.rows) row.sellerName = names.get(row.key) ?? null;
     }
-    return answer(req, res, result);
+    return answer(req, res, result, groupBy === 'seller' ? [...SALES_COLUMNS, 'sellerName'] : SALES_COLUMNS);
   }
 
   @Get('budgets')
@@ -64,7 +73,7 @@ export class AnalyticsController {
   @ApiOperation({ summary: 'Budget targets per seller and campaign with revenue and attainment (1.0 is 100 %)' })
   @ApiOkResponse({ schema: { example: { rows: [{ campaignId: '0b6f3c1e-3f7a-4c55-9d1e-2a9b8c7d6e5f', sellerId: 'seller-17', currency: 'NOK', targetMinor: 500000, revenueMinor: 278600, attainment: 0.5572 }] } } })
   async budgets(@Query() query: AnalyticsScopeQueryDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    return answer(req, res, { rows: await this.queries.budgets(filtersOf(principal, query)) });
+    return answer(req, res, { rows: await this.queries.budgets(filtersOf(principal, query)) }, BUDGET_COLUMNS);
   }
 
   @Get('records')
@@ -83,7 +92,7 @@ export class AnalyticsController {
   async records(@Query() query: RecordsQueryDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const records = await this.queries.records({ ...filtersOf(principal, query), currency: query.currency });
     const rows = (['bestSellerDay', 'bestCampaignDay', 'largestSale'] as const).map((record) => ({ record, ...(records[record] ?? {}) }));
-    return req.accepts(['application/json', CSV]) === CSV ? answer(req, res, { rows }) : records;
+    return prefersCsv(req) ? answer(req, res, { rows }, RECORD_COLUMNS) : records;
   }
 
   @Get('responses')
@@ -92,7 +101,7 @@ export class AnalyticsController {
   @ApiOperation({ summary: 'Registered responses counted by code or by seller' })
   @ApiOkResponse({ schema: { example: { rows: [{ key: 'interested', count: 41 }] } } })
   async responses(@Query() query: ResponsesQueryDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    return answer(req, res, { rows: await this.queries.responses(filtersOf(principal, query), query.groupBy ?? 'code') });
+    return answer(req, res, { rows: await this.queries.responses(filtersOf(principal, query), query.groupBy ?? 'code') }, RESPONSE_COLUMNS);
   }
 
   @Get('activity')
@@ -107,6 +116,6 @@ export class AnalyticsController {
     },
   })
   async activity(@Query() query: ActivityQueryDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    return answer(req, res, { rows: await this.queries.activity(filtersOf(principal, query), query.groupBy ?? 'seller') });
+    return answer(req, res, { rows: await this.queries.activity(filtersOf(principal, query), query.groupBy ?? 'seller') }, ACTIVITY_COLUMNS);
   }
 }

@@ -62,4 +62,3 @@ export class Analytics1764461000000 implements MigrationInterface {
   }
 }
 
-export const analyticsMigrations = [Analytics1764461000000];

@@ -1,4 +1,4 @@
-import { decodeSealedEvent, type RecordedEvent, SubscriptionRunners } from '@app/event-store';
+import { decodeSealedEvent, type RecordedEvent, type SubscriptionRunner, SubscriptionRunners } from '@app/event-store';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { PROJECTIONS } from './catalogue';
@@ -19,15 +19,22 @@ export async function applyBatch(projection: ProjectionDefinition, events: Recor
  */
 @Injectable()
 export class ProjectionWorker implements OnApplicationBootstrap {
+  private readonly started: SubscriptionRunner[] = [];
+
   constructor(
     @Inject(SubscriptionRunners) private readonly runners: SubscriptionRunners,
     @Inject(ProjectionMetrics) private readonly metrics: ProjectionMetrics,
   ) {}
 
+  /** This instance's runner of each projection: whether it leads, and where it stands (operators, tests). */
+  get projectionRunners(): readonly SubscriptionRunner[] {
+    return this.started;
+  }
+
   onApplicationBootstrap(): void {
     for (const projection of PROJECTIONS) {
       const types = new Set(projection.eventTypes);
-      this.runners.start({
+      const runner = this.runners.start({
         subscriptionId: subscriptionIdOf(projection.name),
         batchSize: PROJECTION_BATCH_SIZE,
         filter: (event) => types.has(event.type),
@@ -36,6 +43,7 @@ export class ProjectionWorker implements OnApplicationBootstrap {
           this.metrics.recordApplied(projection.name, events.length);
         },
       });
+      this.started.push(runner);
     }
   }
 }
