@@ -86,6 +86,27 @@ WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
 ORDER BY e.transaction_id, e.position
 LIMIT $3`;
 
+// The same read for some types only, with the readable head taken in the same statement (one
+// snapshot): when fewer than the limit come back, nothing of those types lies between the last of
+// them and the head, so a reader may move its position to the head without reading the rest.
+const READ_TYPES = `
+WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+head AS (
+  SELECT e.transaction_id, e.position FROM es.events e, horizon h
+   WHERE e.transaction_id < h.xmin ORDER BY e.transaction_id DESC, e.position DESC LIMIT 1
+),
+page AS (
+  SELECT ${EVENT_COLUMNS} FROM es.events e, horizon h
+   WHERE e.transaction_id < h.xmin
+     AND (e.transaction_id, e.position) > ($1::xid8, $2::bigint)
+     AND e.type = ANY($4::text[])
+   ORDER BY e.transaction_id, e.position
+   LIMIT $3
+)
+SELECT page.*, head.transaction_id::text AS head_transaction_id, head.position::text AS head_position
+  FROM head LEFT JOIN page ON true
+ ORDER BY page.transaction_id::xid8, page.position::bigint`;
+
 const UNIQUE_VIOLATION = '23505';
 const MAX_BIGINT = (1n << 63n) - 1n;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -245,6 +266,28 @@ export class PostgresEventStore implements EventStore, OnModuleDestroy {
       options.types ? [...options.types] : null,
     ]);
     return rows.map(toRecordedEvent);
+  }
+
+  /**
+   * The readable events of some types after a position, and how far the log was scanned: the last
+   * event returned when the page is full, else the readable head (nothing of those types is
+   * between). Lets a rebuild skip the other types and still end at the head of the log.
+   */
+  async readTypes(options: { after?: Position; types: readonly string[]; limit: number }): Promise<{ events: RecordedEvent[]; scannedTo: Position | null }> {
+    assertLimit(options.limit);
+    const after = options.after ? decodePosition(options.after) : { transactionId: 0n, position: 0n };
+    const rows: (EventRow & { head_transaction_id: string; head_position: string })[] = await this.dataSource.query(READ_TYPES, [
+      after.transactionId.toString(),
+      (after.position > MAX_BIGINT ? MAX_BIGINT : after.position).toString(),
+      options.limit,
+      [...options.types],
+    ]);
+    const events = rows.filter((row) => row.position !== null).map(toRecordedEvent);
+    if (events.length >= options.limit) return { events, scannedTo: events.at(-1)!.position };
+    if (rows.length === 0) return { events, scannedTo: options.after ?? null };
+    const head = encodePosition({ transactionId: BigInt(rows[0].head_transaction_id), position: BigInt(rows[0].head_position) });
+    const scannedTo = options.after && comparePositions(head, options.after) < 0 ? options.after : head;
+    return { events, scannedTo };
   }
 
   subscribeAll(options: SubscribeAllOptions, handler: SubscriptionHandler): Subscription {

@@ -1,4 +1,4 @@
-import { type Position, PostgresEventStore, type RecordedEvent } from '@app/event-store';
+import { type Position, PostgresEventStore } from '@app/event-store';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { projectionNamed } from './catalogue';
@@ -94,13 +94,13 @@ export class ProjectionRebuilder {
    */
   private async catchUp(projection: ProjectionDefinition, from: Position | null, progress: RebuildProgress, onProgress?: (progress: RebuildProgress) => void): Promise<Position | null> {
     const shadows = shadowTableNames(projection);
-    const read = (after: Position | null) => this.store.readAll({ after: after ?? undefined, limit: READ_BATCH, types: projection.eventTypes });
+    const read = (after: Position | null) => this.store.readTypes({ after: after ?? undefined, limit: READ_BATCH, types: projection.eventTypes });
     let position = from;
     let next = read(position);
     for (;;) {
-      const events = await next;
-      if (events.length === 0) return position;
-      position = events.at(-1)!.position;
+      const { events, scannedTo } = await next;
+      if (events.length === 0) return scannedTo;
+      position = scannedTo;
       next = read(position);
       await this.dataSource.transaction((tx) => applyBatch(projection, events, tx, shadows));
       progress.eventsRead += events.length;
@@ -125,9 +125,10 @@ export class ProjectionRebuilder {
     let position = caughtUp;
     let eventsRead = 0;
     for (;;) {
-      const events: RecordedEvent[] = await this.store.readAll({ after: position ?? undefined, limit: READ_BATCH, types: projection.eventTypes });
+      const { events, scannedTo } = await this.store.readTypes({ after: position ?? undefined, limit: READ_BATCH, types: projection.eventTypes });
+      // Up to the readable head, other types included: the live runner goes on from there.
+      position = scannedTo;
       if (events.length === 0) break;
-      position = events.at(-1)!.position;
       await applyBatch(projection, events, tx, shadows);
       eventsRead += events.length;
     }
