@@ -19,11 +19,21 @@ export {
   PROBLEM_CONTENT_TYPE,
   type ProblemDetails,
   ProblemException,
-  problemType,
   UnauthorizedProblem,
   ValidationProblem,
 } from './http/problem';
-export { ProblemDetailsFilter } from './http/problem-details.filter';
+export {
+  isProblemSlug,
+  PROBLEM_SLUGS,
+  PROBLEM_TYPE_BASE,
+  PROBLEM_TYPES,
+  type ProblemSlug,
+  type ProblemSlugOfStatus,
+  type ProblemTypeCatalogue,
+  type ProblemTypeSpec,
+  problemType,
+} from './http/problem-types';
+export { FRAMEWORK_PROBLEMS, ProblemDetailsFilter } from './http/problem-details.filter';
 export { createValidationPipe, flattenValidationErrors } from './http/validation';
 
 export { loggerOptions } from './logging/logging.module';
