@@ -33,6 +33,7 @@ export {
   type ProblemTypeSpec,
   problemType,
 } from './http/problem-types';
+export { BodyTypeInterceptor, DEFAULT_BODY_TYPES, unsupportedBodyDetail } from './http/body-type.interceptor';
 export { FRAMEWORK_PROBLEMS, ProblemDetailsFilter } from './http/problem-details.filter';
 export { createValidationPipe, flattenValidationErrors } from './http/validation';
 
@@ -42,4 +43,6 @@ export { serializeError, serializeRequest, urlWithoutQueryValues } from './loggi
 export { MetricsRegistry } from './metrics/http-metrics';
 
 export { BODY_LIMIT, configureHttpApp } from './bootstrap/configure-http-app';
+export { ApiProblems, ApiRequestContent, type ProblemEntry, type ProblemExample } from './openapi/api-problems';
+export { createOpenApiDocument, finishOpenApiDocument, HTTP_METHODS, operationsOf } from './openapi/openapi-document';
 export { EMBEDDED_DATABASE, type HostContext, type HostOptions, type RunningHost, runHost, serveOrClose } from './bootstrap/host';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { FRAMEWORK_PROBLEMS } from './problem-details.filter';
-import { PROBLEM_SLUGS, PROBLEM_TYPES } from './problem-types';
+import { PROBLEM_SLUGS, PROBLEM_TYPE_BASE, PROBLEM_TYPES } from './problem-types';
 
 // The catalogue is the only source of problem types: the code throws by its keys (the types of
 // ProblemException and DomainError enforce it; this reads the source for what a cast could hide),
@@ -13,6 +13,7 @@ const sources = ['apps', 'libs']
   .flatMap((dir) => readdirSync(join(root, dir), { recursive: true, withFileTypes: true }).map((entry) => join(entry.parentPath, entry.name)))
   .filter((path) => path.endsWith('.ts') && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(path))
   .map((path) => ({ path: relative(root, path), text: readFileSync(path, 'utf8') }));
+const catalogue = 'libs/platform/src/http/problem-types.ts';
 
 /** `new ProblemException('slug'`, `new DomainError('kind', 'slug'` (not `invalid`: its code is a rule), and the filter's framework map. */
 function thrownSlugs(): Map<string, string[]> {
@@ -28,6 +29,11 @@ function thrownSlugs(): Map<string, string[]> {
 }
 
 describe('problem type catalogue', () => {
+  it('is the only place problem type URIs are written', () => {
+    const offenders = sources.filter(({ path, text }) => path !== catalogue && text.includes(PROBLEM_TYPE_BASE)).map(({ path }) => path);
+    expect(offenders).toEqual([]);
+  });
+
   it('holds every type the code throws, and the code throws every type it holds', () => {
     const thrown = thrownSlugs();
     const unknown = [...thrown].filter(([slug]) => !(PROBLEM_SLUGS as string[]).includes(slug));
