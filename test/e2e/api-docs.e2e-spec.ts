@@ -1,6 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { operationsOf, PROBLEM_SLUGS, PROBLEM_TYPE_BASE, PROBLEM_TYPES, type ProblemSlug, ROLES } from '@app/platform';
+import { operationsOf, PROBLEM_SLUGS, PROBLEM_TYPE_BASE, PROBLEM_TYPES, type ProblemSlug, renderApiReference, ROLES } from '@app/platform';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { createOfflineOpenApiDocument } from '../../apps/api/src/api.app';
+import { seedCampaign } from '../support/campaign-fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { tokenFor } from '../support/tokens';
 
@@ -132,5 +135,31 @@ describe('OpenAPI document', () => {
     expect(content['application/json'].schema).toEqual({ $ref: '#/components/schemas/EnrollCustomersDto' });
     expect(content['text/csv'].schema).toMatchObject({ type: 'string', description: expect.stringContaining('customerRef') });
     expect(content['text/csv'].example).toMatch(/^customerRef,/);
+  });
+
+  describe('docs/api.md', () => {
+    it('holds what `npm run docs:api` writes from this document (route and role table, problem types, CSV)', async () => {
+      const committed = await readFile('docs/api.md', 'utf8');
+      const { markdown, files } = renderApiReference(document, committed);
+      expect(markdown).toBe(committed);
+      expect(Object.keys(files)).toEqual(['docs/examples/customers.csv']);
+      for (const [path, text] of Object.entries(files)) expect({ path, text: await readFile(path, 'utf8') }).toEqual({ path, text });
+      // Every route of the document is in the table, whichever module it comes from.
+      for (const { method, path } of operationsOf(document)) expect(markdown).toContain(`| \`${method.toUpperCase()} ${path}\` |`);
+    });
+
+    it('is written from the same document the running api serves (the script builds it without a database)', async () => {
+      expect(JSON.parse(JSON.stringify(await createOfflineOpenApiDocument()))).toEqual(document);
+    });
+
+    it('gives an example CSV the API enrolls as it is', async () => {
+      const seed = await seedCampaign(t);
+      const csv = await readFile('docs/examples/customers.csv', 'utf8');
+      const enrolled = await t.http.post(`/v1/campaigns/${seed.campaignId}/customers`).set(seed.auth).set('Content-Type', 'text/csv').send(csv);
+      expect(enrolled.status).toBe(201);
+      expect(enrolled.body.customerIds).toHaveLength(csv.trim().split('\n').length - 1);
+      const card = await t.http.get(`/v1/customers/${enrolled.body.customerIds[1]}`).set(seed.auth).expect(200);
+      expect(card.body).toMatchObject({ customerRef: 'CRM-000124', personal: { name: 'Nordmann, Ola', fields: { segment: 'B2B', contractMonths: '24' } } });
+    });
   });
 });

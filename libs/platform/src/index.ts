@@ -45,4 +45,5 @@ export { MetricsRegistry } from './metrics/http-metrics';
 export { BODY_LIMIT, configureHttpApp } from './bootstrap/configure-http-app';
 export { ApiProblems, ApiRequestContent, type ProblemEntry, type ProblemExample } from './openapi/api-problems';
 export { createOpenApiDocument, finishOpenApiDocument, HTTP_METHODS, operationsOf } from './openapi/openapi-document';
+export { type ApiReference, EXAMPLES_DIR, renderApiReference, replaceGeneratedSections } from './openapi/api-reference';
 export { EMBEDDED_DATABASE, type HostContext, type HostOptions, type RunningHost, runHost, serveOrClose } from './bootstrap/host';

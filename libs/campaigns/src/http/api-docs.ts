@@ -8,9 +8,9 @@ import { ApiConsumes, ApiHeader } from '@nestjs/swagger';
 /** Every route behind a token. */
 export const ProtectedRoute = (...problems: ProblemEntry[]) => applyDecorators(ApiProblems('unauthorized', 'forbidden', ...problems));
 
-/** A GET: `waitFor` and its 503. */
+/** A GET: `waitFor` and its 503; a path id that is not validly percent-encoded. */
 export const ReadRoute = (...problems: ProblemEntry[]) =>
-  ProtectedRoute(['validation', { errors: [{ field: 'waitFor', message: 'waitFor must be a position returned by a command' }] }], 'read-model-behind', ...problems);
+  ProtectedRoute(['validation', { errors: [{ field: 'waitFor', message: 'waitFor must be a position returned by a command' }] }], 'malformed-request', 'read-model-behind', ...problems);
 
 /**
  * A command: the body (`invalid`: an example of a field error of this route), its media types,

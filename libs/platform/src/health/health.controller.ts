@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
 import { ApiProblems } from '../openapi/api-problems';
@@ -14,6 +14,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Whether the service and its database answer' })
   // Above @HealthCheck(), whose own 503 (a JSON health report) the problem filter never sends.
   @ApiProblems('service-unavailable')
   @HealthCheck()
