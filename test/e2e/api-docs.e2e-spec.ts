@@ -64,7 +64,9 @@ describe('OpenAPI document', () => {
   it.each<[string, string, ProblemSlug[], ProblemSlug[]]>([
     ['post', '/v1/controllers', ['validation', 'unauthorized', 'forbidden', 'controller-exists', 'idempotency-key-reused', 'unsupported-media-type'], ['unknown-seller', 'unknown-campaign']],
     ['put', '/v1/sellers/{id}', ['validation', 'seller-erased'], ['unknown-seller', 'unknown-customer']],
-    ['post', '/v1/campaigns', ['validation', 'unknown-controller', 'forbidden'], ['unknown-campaign', 'unknown-seller']],
+    ['post', '/v1/campaigns', ['validation', 'unknown-controller', 'unknown-seller', 'forbidden'], ['unknown-campaign', 'unknown-sku']],
+    ['get', '/v1/analytics/records', ['validation', 'read-model-behind', 'mixed-currencies', 'forbidden'], ['unknown-campaign']],
+    ['get', '/v1/analytics/sales', ['validation', 'read-model-behind', 'forbidden'], ['mixed-currencies']],
     ['get', '/v1/campaigns/{id}', ['unknown-campaign', 'read-model-behind', 'validation'], ['idempotency-key-reused', 'unsupported-media-type']],
     ['post', '/v1/campaigns/{id}/close', ['unknown-campaign', 'campaign-closed', 'campaign-anonymized'], ['unknown-seller', 'duplicate-customer-ref']],
     ['post', '/v1/campaigns/{id}/customers', ['unknown-campaign', 'duplicate-customer-ref', 'campaign-closed', 'campaign-anonymized', 'unsupported-media-type'], ['unknown-seller']],

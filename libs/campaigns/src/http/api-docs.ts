@@ -50,6 +50,7 @@ export const CSV_EXAMPLE = [
 export const CSV_FORMAT = [
   'A header row, then one customer per row (1-10,000 rows). Columns `customerRef` (required), `name`, `email` and `phone` are the JSON fields of the same names;',
   'every other column becomes an entry of `fields` (a string). The delimiter is `,` or `;`, whichever the header row has more of; cells may be quoted',
-  '(RFC 4180: `"Nordmann, Ola"`, a quote doubled inside); empty cells are left out. UTF-8, with or without a byte order mark, unless',
-  '`Content-Type` names another charset. Errors name a row as `customers[i]`, the data rows counted from 0.',
+  '(RFC 4180: `"Nordmann, Ola"`, a quote doubled inside); empty cells are left out. UTF-8, with or without a byte order mark, unless `Content-Type` names',
+  '`charset=windows-1252` or `iso-8859-1` (what Excel on Windows saves); bytes that do not decode are a 400, another charset a 415 `unsupported-charset`.',
+  'Errors name the file line (the header is line 1) and the row as `customers[i]`, the data rows counted from 0.',
 ].join(' ');

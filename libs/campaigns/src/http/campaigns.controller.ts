@@ -54,8 +54,8 @@ export class CampaignsController {
 
   @Post('campaigns')
   @Roles('service', 'admin')
-  @ApiOperation({ summary: 'Create a campaign for a controller', description: "`controllerId` must be among the token's controllers (else 403) and registered (else 422)." })
-  @CommandRoute({ field: 'products', message: 'products must not be empty' }, {}, 'unknown-controller', 'campaign-exists')
+  @ApiOperation({ summary: 'Create a campaign for a controller', description: "`controllerId` must be among the token's controllers (else 403) and registered, like each budget's `sellerId` (else 422)." })
+  @CommandRoute({ field: 'products', message: 'products must not be empty' }, {}, 'unknown-controller', ['unknown-seller', { detail: 'budgets[0].sellerId names no registered seller' }], 'campaign-exists')
   @ApiCreatedResponse({ schema: { example: { campaignId: '0b6f3c1e-3f7a-4c55-9d1e-2a9b8c7d6e5f', position } } })
   async createCampaign(@Body() body: CreateCampaignDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const outcome = await this.commands.execute(new CreateCampaignCommand(commandRequest(req, principal, body), body));

@@ -54,6 +54,7 @@ export class CustomersController {
     'campaign-closed',
     'duplicate-customer-ref',
     'campaign-anonymized',
+    'unsupported-charset',
   )
   @ApiCreatedResponse({ schema: { example: { customerIds: [customerId], position } } })
   async enroll(@Param('id') campaignId: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {

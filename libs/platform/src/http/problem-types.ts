@@ -32,6 +32,12 @@ export const PROBLEM_TYPES = {
     meaning: 'The body is not valid JSON, or the path is not validly percent-encoded.',
     detail: 'The request body is not valid JSON.',
   },
+  'mixed-currencies': {
+    status: 400,
+    title: 'Mixed currencies',
+    meaning: 'The sales within the filters are in several currencies, and the route compares amounts: name one with `currency=` or narrow the filters with `campaignId=`.',
+    detail: 'The sales in these filters are in several currencies; name one with currency= or narrow them with campaignId=.',
+  },
   unauthorized: {
     status: 401,
     title: 'Unauthorized',
@@ -122,6 +128,12 @@ export const PROBLEM_TYPES = {
     title: 'Unsupported Media Type',
     meaning: "A body was sent with a Content-Type the route does not take (or none), or in an encoding or charset that is not supported. The answer's `Accept` header and `accepted` member list the types the route takes.",
     detail: 'This route takes a body of type application/json; send it with that Content-Type.',
+  },
+  'unsupported-charset': {
+    status: 415,
+    title: 'Unsupported Media Type',
+    meaning: 'A `text/csv` body names a charset other than utf-8, windows-1252 or iso-8859-1.',
+    detail: 'The CSV charset is not supported: send text/csv with charset utf-8 (the default), windows-1252 or iso-8859-1.',
   },
   'unknown-controller': {
     status: 422,
