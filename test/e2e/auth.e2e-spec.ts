@@ -86,7 +86,7 @@ describe('authentication and authorization (HS256)', () => {
   it('answers 404 for a path id outside the token controllers, as for an unknown one', async () => {
     const response = await probe(await tokenFor(t.config, ['analyst'], ['c2']), 'c1');
     expectProblem(response, 404);
-    expect(response.body).toMatchObject({ type: 'urn:campaign-ledger:problem:unknown-controller', detail: 'no such controller' });
+    expect(response.body).toMatchObject({ type: 'urn:campaign-ledger:problem:unknown-campaign', detail: 'no such campaign' });
   });
 
   it('answers 200 in scope, by id or by wildcard', async () => {

@@ -1,5 +1,5 @@
 import { assertPathInScope, CurrentPrincipal, type Principal, ProblemException, Roles } from '@app/platform';
-import { Body, Controller, Get, HttpCode, HttpStatus, Logger, Module, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Logger, Module, Param, Post } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 
@@ -45,7 +45,7 @@ export class ProbeController {
   @Get('controllers/:controllerId')
   @Roles('analyst', 'admin')
   readScoped(@Param('controllerId') controllerId: string, @CurrentPrincipal() principal: Principal) {
-    assertPathInScope(principal, controllerId, () => new ProblemException(HttpStatus.NOT_FOUND, 'unknown-controller', 'Not Found', 'no such controller'));
+    assertPathInScope(principal, controllerId, () => new ProblemException('unknown-campaign', 'no such campaign'));
     return { controllerId, subject: principal.subject, sellerId: principal.sellerId ?? null };
   }
 

@@ -19,11 +19,22 @@ export {
   PROBLEM_CONTENT_TYPE,
   type ProblemDetails,
   ProblemException,
-  problemType,
   UnauthorizedProblem,
   ValidationProblem,
 } from './http/problem';
-export { ProblemDetailsFilter } from './http/problem-details.filter';
+export {
+  isProblemSlug,
+  PROBLEM_SLUGS,
+  PROBLEM_TYPE_BASE,
+  PROBLEM_TYPES,
+  type ProblemSlug,
+  type ProblemSlugOfStatus,
+  type ProblemTypeCatalogue,
+  type ProblemTypeSpec,
+  problemType,
+} from './http/problem-types';
+export { BodyTypeInterceptor, DEFAULT_BODY_TYPES, unsupportedBodyDetail } from './http/body-type.interceptor';
+export { FRAMEWORK_PROBLEMS, ProblemDetailsFilter } from './http/problem-details.filter';
 export { createValidationPipe, flattenValidationErrors } from './http/validation';
 
 export { loggerOptions } from './logging/logging.module';
@@ -32,4 +43,7 @@ export { serializeError, serializeRequest, urlWithoutQueryValues } from './loggi
 export { MetricsRegistry } from './metrics/http-metrics';
 
 export { BODY_LIMIT, configureHttpApp } from './bootstrap/configure-http-app';
+export { ApiProblems, ApiRequestContent, type ProblemEntry, type ProblemExample } from './openapi/api-problems';
+export { createOpenApiDocument, finishOpenApiDocument, HTTP_METHODS, operationsOf } from './openapi/openapi-document';
+export { type ApiReference, EXAMPLES_DIR, renderApiReference, replaceGeneratedSections } from './openapi/api-reference';
 export { EMBEDDED_DATABASE, type HostContext, type HostOptions, type RunningHost, runHost, serveOrClose, type ToolDatabase, toolDatabase } from './bootstrap/host';

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
@@ -6,6 +7,7 @@ import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import type { DatabaseSettings } from './database/data-source';
 import { HealthModule } from './health/health.module';
+import { BodyTypeInterceptor } from './http/body-type.interceptor';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 
@@ -31,9 +33,10 @@ export class PlatformModule {
   }
 }
 
-/** Auth, health and metrics: what an HTTP host adds. */
+/** Auth, health, metrics and the request body type check: what an HTTP host adds. */
 @Module({
   imports: [AuthModule, HealthModule, MetricsModule],
+  providers: [{ provide: APP_INTERCEPTOR, useClass: BodyTypeInterceptor }],
   exports: [AuthModule, MetricsModule],
 })
 export class HttpPlatformModule {}

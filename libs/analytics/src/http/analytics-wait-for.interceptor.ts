@@ -1,6 +1,6 @@
 import { parsePosition, PostgresCheckpointStore } from '@app/event-store';
 import { ProblemException, ValidationProblem } from '@app/platform';
-import { type CallHandler, type ExecutionContext, HttpStatus, Inject, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
@@ -40,7 +40,7 @@ export class AnalyticsWaitForInterceptor implements NestInterceptor {
         const reached = await Promise.all(projections.map(async (name) => ((await this.checkpoints.read(subscriptionIdOf(name))) ?? '') >= position));
         if (reached.every(Boolean)) break;
         if (Date.now() >= deadline) {
-          throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, 'read-model-behind', 'Service Unavailable', 'The projection has not reached that position yet; retry later.', { retryAfter: 1 });
+          throw new ProblemException('read-model-behind', 'The projection has not reached that position yet; retry later.', { retryAfter: 1 });
         }
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }

@@ -1,4 +1,4 @@
-import { CurrentPrincipal, type Principal, Roles, ValidationProblem } from '@app/platform';
+import { ApiProblems, CurrentPrincipal, type Principal, Roles, ValidationProblem } from '@app/platform';
 import { Controller, Get, Inject, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify/sync';
@@ -37,6 +37,7 @@ function filtersOf(principal: Principal, query: AnalyticsScopeQueryDto & { from?
 @ApiTags('analytics')
 @ApiBearerAuth()
 @ApiProduces('application/json', CSV)
+@ApiProblems('unauthorized', 'forbidden', ['validation', { errors: [{ field: 'to', message: 'to must not be before from' }] }], 'read-model-behind')
 @UseInterceptors(AnalyticsWaitForInterceptor)
 @Controller('v1/analytics')
 export class AnalyticsController {
@@ -80,6 +81,7 @@ export class AnalyticsController {
   @Roles('analyst', 'admin')
   @ReadsProjections('sales')
   @ApiOperation({ summary: 'Best seller-day, best campaign-day and largest sale (one currency; name it when the filters span several)' })
+  @ApiProblems('mixed-currencies')
   @ApiOkResponse({
     schema: {
       example: {

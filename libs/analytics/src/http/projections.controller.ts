@@ -1,4 +1,4 @@
-import { Roles } from '@app/platform';
+import { ApiProblems, Roles } from '@app/platform';
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProjectionStatuses } from '../projections/projection-status';
@@ -12,6 +12,7 @@ export class ProjectionsController {
   @Get()
   @Roles('admin')
   @ApiOperation({ summary: 'Each projection\'s checkpoint and how far it is behind the log' })
+  @ApiProblems('unauthorized', 'forbidden')
   @ApiOkResponse({
     schema: { example: { projections: [{ name: 'sales', position: '00000000000000000917-00000000000000004211', lagEvents: 0, lagSeconds: 0, status: 'live' }] } },
   })

@@ -1,5 +1,5 @@
 import { ProblemException } from '@app/platform';
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type AnalyticsFilters, whereOf } from './analytics-filters';
 
@@ -126,7 +126,7 @@ export class AnalyticsQueries {
     const wanted = filters.currency ?? (currencies.length === 1 ? currencies[0].currency : undefined);
     if (!wanted) {
       if (currencies.length === 0) return { bestSellerDay: null, bestCampaignDay: null, largestSale: null };
-      throw new ProblemException(HttpStatus.BAD_REQUEST, 'mixed-currencies', 'Mixed currencies', 'The sales in these filters are in several currencies; name one with currency= or narrow them with campaignId=.', {
+      throw new ProblemException('mixed-currencies', 'The sales in these filters are in several currencies; name one with currency= or narrow them with campaignId=.', {
         errors: [{ field: 'currency', message: 'currency is required when the filtered sales are in several currencies' }],
       });
     }

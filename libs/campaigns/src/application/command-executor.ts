@@ -1,6 +1,6 @@
 import { SealingEventStore, WrongExpectedRevision } from '@app/event-store';
 import { type Principal, ProblemException } from '@app/platform';
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { IdempotencyStore } from './idempotency-store';
 
@@ -44,7 +44,7 @@ export class CommandExecutor {
             await this.idempotency.lock(tx, scope);
             const previous = await this.idempotency.find(tx, scope, request.body);
             if (previous === 'mismatch') {
-              throw new ProblemException(HttpStatus.UNPROCESSABLE_ENTITY, 'idempotency-key-reused', 'Idempotency key reused', 'This Idempotency-Key was used with a different request body.');
+              throw new ProblemException('idempotency-key-reused', 'This Idempotency-Key was used with a different request body.');
             }
             if (previous) return { status: previous.status, body: previous.body as T };
           }
@@ -55,7 +55,7 @@ export class CommandExecutor {
       } catch (error) {
         if (error instanceof WrongExpectedRevision && attempt < MAX_ATTEMPTS) continue;
         if (error instanceof WrongExpectedRevision) {
-          throw new ProblemException(HttpStatus.CONFLICT, 'concurrent-write', 'Concurrent write', 'The resource changed concurrently; retry the request.');
+          throw new ProblemException('concurrent-write', 'The resource changed concurrently; retry the request.');
         }
         throw error;
       }

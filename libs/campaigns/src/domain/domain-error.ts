@@ -1,3 +1,5 @@
+import type { ProblemSlugOfStatus } from '@app/platform';
+
 /**
  * A rule the domain refuses a command by. Messages name fields and rules, never values: they
  * reach HTTP responses and logs.
@@ -5,11 +7,26 @@
 /** invalid: 400; unprocessable: 422 (refers to what does not exist); not-found: 404; conflict and closed: 409; gone: 410. */
 export type DomainErrorKind = 'invalid' | 'unprocessable' | 'not-found' | 'conflict' | 'closed' | 'gone';
 
-export class DomainError extends Error {
+interface KindStatus {
+  unprocessable: 422;
+  'not-found': 404;
+  conflict: 409;
+  closed: 409;
+  gone: 410;
+}
+
+/**
+ * What `code` may be: for `invalid`, the rule broken (tests tell refusals apart by it; the answer
+ * is always the `validation` problem type); otherwise a problem type of the catalogue with the
+ * kind's status, so a refusal cannot name a type the API does not document.
+ */
+export type DomainErrorCode<Kind extends DomainErrorKind> = Kind extends keyof KindStatus ? ProblemSlugOfStatus<KindStatus[Kind]> : string;
+
+export class DomainError<Kind extends DomainErrorKind = DomainErrorKind> extends Error {
   override readonly name = 'DomainError';
   constructor(
-    readonly kind: DomainErrorKind,
-    readonly code: string,
+    readonly kind: Kind,
+    readonly code: DomainErrorCode<Kind>,
     message: string,
     /** For `invalid`: the offending field, as a request path (`products[2].sku`). */
     readonly field?: string,

@@ -1,14 +1,14 @@
 import { CurrentPrincipal, type Principal, Roles, ValidationProblem } from '@app/platform';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiConflictResponse, ApiCreatedResponse, ApiGoneResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CloseCampaignCommand } from '../application/commands/close-campaign/close-campaign.command';
 import { CreateCampaignCommand } from '../application/commands/create-campaign/create-campaign.command';
 import { RegisterControllerCommand } from '../application/commands/register-controller/register-controller.command';
 import { UpsertSellerCommand } from '../application/commands/upsert-seller/upsert-seller.command';
 import { GetCampaignQuery } from '../application/queries/get-campaign/get-campaign.query';
-import { CommandRoute, NotFound, ProtectedRoute, problemExample } from './api-docs';
+import { CommandRoute, ReadRoute } from './api-docs';
 import { commandRequest } from './command-request';
 import { DomainProblemsInterceptor } from './domain-problems.interceptor';
 import { WaitForInterceptor } from './wait-for.interceptor';
@@ -18,6 +18,7 @@ import { ID_PATTERN } from './dto/validators';
 
 // A position in the real format (opaque to clients): transaction id and log position.
 const position = '00000000000000000917-00000000000000004211';
+const idError = { field: 'id', message: 'id must be 1-64 characters of A-Z, a-z, 0-9, ".", "_" or "-"' };
 
 @ApiTags('controllers, sellers, campaigns')
 @UseInterceptors(DomainProblemsInterceptor)
@@ -30,10 +31,9 @@ export class CampaignsController {
 
   @Post('controllers')
   @Roles('service', 'admin')
-  @ApiOperation({ summary: 'Register a controller (the client who owns the data)' })
-  @CommandRoute()
+  @ApiOperation({ summary: 'Register a controller (the client who owns the data)', description: "The id must be among the token's controllers (or the token's controllers are `*`)." })
+  @CommandRoute(idError, {}, 'controller-exists')
   @ApiCreatedResponse({ schema: { example: { id: 'telco-no', position } } })
-  @ApiConflictResponse(problemExample(409, 'Conflict', 'controller telco-no is already registered'))
   async registerController(@Body() body: RegisterControllerDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const outcome = await this.commands.execute(new RegisterControllerCommand(commandRequest(req, principal, body), body.id, body.name));
     res.status(outcome.status);
@@ -43,7 +43,7 @@ export class CampaignsController {
   @Put('sellers/:id')
   @Roles('service', 'admin')
   @ApiOperation({ summary: 'Create or rename a seller; the name is sealed under the seller\'s own key' })
-  @CommandRoute()
+  @CommandRoute({ field: 'name', message: 'name must not be empty' }, {}, 'seller-erased')
   @ApiOkResponse({ schema: { example: { id: 'seller-17', position } } })
   async upsertSeller(@Param('id') id: string, @Body() body: UpsertSellerDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     assertId(id);
@@ -54,8 +54,8 @@ export class CampaignsController {
 
   @Post('campaigns')
   @Roles('service', 'admin')
-  @ApiOperation({ summary: 'Create a campaign for a controller' })
-  @CommandRoute()
+  @ApiOperation({ summary: 'Create a campaign for a controller', description: "`controllerId` must be among the token's controllers (else 403) and registered, like each budget's `sellerId` (else 422)." })
+  @CommandRoute({ field: 'products', message: 'products must not be empty' }, {}, 'unknown-controller', ['unknown-seller', { detail: 'budgets[0].sellerId names no registered seller' }], 'campaign-exists')
   @ApiCreatedResponse({ schema: { example: { campaignId: '0b6f3c1e-3f7a-4c55-9d1e-2a9b8c7d6e5f', position } } })
   async createCampaign(@Body() body: CreateCampaignDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const outcome = await this.commands.execute(new CreateCampaignCommand(commandRequest(req, principal, body), body));
@@ -67,8 +67,7 @@ export class CampaignsController {
   @UseInterceptors(WaitForInterceptor)
   @Roles('service', 'seller', 'analyst', 'admin')
   @ApiOperation({ summary: 'A campaign with its status, anonymization and customer count', description: 'A seller sees only its own budget entry (by its token\'s sellerId claim).' })
-  @ProtectedRoute()
-  @NotFound('campaign')
+  @ReadRoute('unknown-campaign')
   @ApiOkResponse({
     schema: {
       example: {
@@ -86,12 +85,9 @@ export class CampaignsController {
   @Post('campaigns/:id/close')
   @HttpCode(200)
   @Roles('service', 'admin')
-  @ApiOperation({ summary: 'Close a campaign: no more interactions or enrollment' })
-  @CommandRoute()
-  @NotFound('campaign')
+  @ApiOperation({ summary: 'Close a campaign: no more interactions or enrollment', description: 'Takes no body.' })
+  @CommandRoute({ field: 'reason', message: 'reason should not exist' }, {}, 'unknown-campaign', ['campaign-closed', { detail: 'the campaign is already closed' }], 'campaign-anonymized')
   @ApiOkResponse({ schema: { example: { position } } })
-  @ApiConflictResponse(problemExample(409, 'Conflict', 'the campaign is already closed'))
-  @ApiGoneResponse(problemExample(410, 'Gone', 'The campaign has been anonymized.'))
   async closeCampaign(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     assertNoBody(body);
     const outcome = await this.commands.execute(new CloseCampaignCommand(commandRequest(req, principal, {}), id));

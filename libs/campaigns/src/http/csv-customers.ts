@@ -1,6 +1,5 @@
 import { isUtf8 } from 'node:buffer';
 import { type FieldError, ProblemException, ValidationProblem } from '@app/platform';
-import { HttpStatus } from '@nestjs/common';
 import { CsvError, parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 
@@ -43,7 +42,7 @@ export function decodeCsv(bytes: Buffer, contentType: string | undefined): strin
   const charset = label === undefined ? 'utf-8' : CHARSETS[label];
   if (!charset) {
     const message = `the charset of Content-Type is not supported; send ${SUPPORTED}`;
-    throw new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'unsupported-charset', 'Unsupported Media Type', `The CSV charset is not supported: send text/csv with charset ${SUPPORTED}.`, {
+    throw new ProblemException('unsupported-charset', `The CSV charset is not supported: send text/csv with charset ${SUPPORTED}.`, {
       errors: [{ field: 'Content-Type', message }],
     });
   }

@@ -1,15 +1,15 @@
 import { BlindIndex } from '@app/crypto-shredding';
-import { CurrentPrincipal, type Principal, Roles } from '@app/platform';
+import { ApiRequestContent, CurrentPrincipal, type Principal, type ProblemEntry, Roles } from '@app/platform';
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiGoneResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ChangeCustomerDetailsCommand } from '../application/commands/change-customer-details/change-customer-details.command';
 import { EnrollCustomersCommand } from '../application/commands/enroll-customers/enroll-customers.command';
 import { type InteractionInput, RecordInteractionCommand } from '../application/commands/record-interaction/record-interaction.command';
 import { GetCustomerQuery } from '../application/queries/get-customer/get-customer.query';
 import { ListCustomersQuery } from '../application/queries/list-customers/list-customers.query';
-import { CommandRoute, NotFound, ProtectedRoute, problemExample } from './api-docs';
+import { CommandRoute, CSV_EXAMPLE, CSV_FORMAT, ReadRoute } from './api-docs';
 import { commandRequest } from './command-request';
 import { DomainProblemsInterceptor } from './domain-problems.interceptor';
 import { csvEnrollment, enrollmentBody, withCsvLines } from './enrollment-body';
@@ -20,8 +20,9 @@ import { CallDto, EmailDto, EnrollCustomersDto, ListCustomersQueryDto, PatchCust
 const position = '00000000000000000917-00000000000000004211';
 const customerId = '5d0c9f1a-6b1e-4c2d-8e3f-7a6b5c4d3e2f';
 const interactionCreated = { schema: { example: { interactionId: '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d', position } } };
-const gone = problemExample(410, 'Gone', 'The customer has been anonymized.');
-const closed = problemExample(409, 'Conflict', 'the campaign is closed');
+/** What every interaction route answers with besides the body's errors. */
+const interactionProblems: ProblemEntry[] = ['unknown-customer', 'unknown-seller', 'campaign-closed', 'customer-anonymized'];
+const sellerBinding = "A caller whose only write role is seller (no service, no admin) records interactions only under its token's sellerId claim; another sellerId, or no claim, is a 403.";
 const exampleCustomer = {
   customerId, campaignId: '0b6f3c1e-3f7a-4c55-9d1e-2a9b8c7d6e5f', controllerId: 'telco-no', status: 'active', anonymization: null, customerRef: 'CRM-000123',
   personal: { name: 'Kari Nordmann', email: 'kari@example.no', phone: '+4791234567', fields: { segment: 'B2C' } },
@@ -40,17 +41,22 @@ export class CustomersController {
   @Post('campaigns/:id/customers')
   @Roles('service', 'seller', 'admin')
   @ApiOperation({ summary: 'Enroll 1-10,000 customers, all or nothing (JSON, or CSV with a header row)' })
-  @ApiConsumes('application/json', 'text/csv')
   @ApiBody({
     type: EnrollCustomersDto,
     description:
       'or text/csv: customerRef,name,email,phone,<field>... (`,` or `;`), UTF-8 unless Content-Type names charset=windows-1252 or iso-8859-1 (Excel\'s default on Windows: send `text/csv; charset=windows-1252`). Bytes that are not valid in the charset are a 400; errors name the file line (header = line 1) and customers[i].',
   })
-  @CommandRoute()
-  @NotFound('campaign')
+  @ApiRequestContent('text/csv', { schema: { type: 'string', description: CSV_FORMAT }, example: CSV_EXAMPLE })
+  @CommandRoute(
+    { field: 'customers[17].email', message: 'customers[17].email must be an e-mail address' },
+    { consumes: ['application/json', 'text/csv'] },
+    'unknown-campaign',
+    'campaign-closed',
+    'duplicate-customer-ref',
+    'campaign-anonymized',
+    'unsupported-charset',
+  )
   @ApiCreatedResponse({ schema: { example: { customerIds: [customerId], position } } })
-  @ApiConflictResponse(problemExample(409, 'Conflict', 'customers[2].customerRef is already enrolled in this campaign'))
-  @ApiGoneResponse(problemExample(410, 'Gone', 'The campaign has been anonymized.'))
   async enroll(@Param('id') campaignId: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const csv = csvEnrollment(req, body);
     try {
@@ -67,8 +73,7 @@ export class CustomersController {
   @UseInterceptors(WaitForInterceptor)
   @Roles('service', 'seller', 'admin')
   @ApiOperation({ summary: 'Page through a campaign\'s customers (without timelines)' })
-  @ProtectedRoute()
-  @NotFound('campaign')
+  @ReadRoute(['validation', { errors: [{ field: 'limit', message: 'limit must be at most 500' }] }], 'unknown-campaign')
   @ApiOkResponse({ schema: { example: { items: [exampleCustomer], nextCursor: 'c2VxOjUw' } } })
   listCustomers(@Param('id') campaignId: string, @Query() query: ListCustomersQueryDto, @CurrentPrincipal() principal: Principal) {
     return this.queries.execute(new ListCustomersQuery(principal, campaignId, query.limit ?? 50, query.cursor));
@@ -78,8 +83,7 @@ export class CustomersController {
   @UseInterceptors(WaitForInterceptor)
   @Roles('service', 'seller', 'admin')
   @ApiOperation({ summary: 'The customer card: details, reference and timeline, opened in scope' })
-  @ProtectedRoute()
-  @NotFound('customer')
+  @ReadRoute('unknown-customer')
   @ApiOkResponse({
     schema: {
       example: {
@@ -99,10 +103,14 @@ export class CustomersController {
     description:
       'The body is a JSON Merge Patch (RFC 7396; application/json or application/merge-patch+json): keys left out keep their values, null removes name, email, phone or all fields, and fields merges key by key (a null value removes that key). {"fields": {"segment": "VIP"}} changes segment and keeps every other field.',
   })
-  @CommandRoute()
-  @NotFound('customer')
+  @CommandRoute(
+    { field: 'email', message: 'email must be an e-mail address' },
+    { consumes: ['application/json', 'application/merge-patch+json'] },
+    'unknown-customer',
+    'campaign-closed',
+    'customer-anonymized',
+  )
   @ApiOkResponse({ schema: { example: { position } } })
-  @ApiGoneResponse(gone)
   async patchCustomer(@Param('id') id: string, @Body() body: PatchCustomerDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const outcome = await this.commands.execute(new ChangeCustomerDetailsCommand(commandRequest(req, principal, body), id, { ...body }));
     res.status(outcome.status);
@@ -112,60 +120,45 @@ export class CustomersController {
   @Post('customers/:id/sms')
   @HttpCode(201)
   @Roles('service', 'seller', 'admin')
-  @ApiOperation({ summary: 'Log an SMS' })
-  @CommandRoute()
-  @NotFound('customer')
+  @ApiOperation({ summary: 'Log an SMS', description: sellerBinding })
+  @CommandRoute({ field: 'direction', message: 'direction must be one of: outbound, inbound' }, {}, ...interactionProblems)
   @ApiCreatedResponse(interactionCreated)
-  @ApiConflictResponse(closed)
-  @ApiGoneResponse(gone)
   sms(@Param('id') id: string, @Body() body: SmsDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.record(req, res, principal, id, body, { type: 'LogSms', ...body });
   }
 
   @Post('customers/:id/emails')
   @Roles('service', 'seller', 'admin')
-  @ApiOperation({ summary: 'Log an e-mail' })
-  @CommandRoute()
-  @NotFound('customer')
+  @ApiOperation({ summary: 'Log an e-mail', description: sellerBinding })
+  @CommandRoute({ field: 'address', message: 'address must be an e-mail address' }, {}, ...interactionProblems)
   @ApiCreatedResponse(interactionCreated)
-  @ApiConflictResponse(closed)
-  @ApiGoneResponse(gone)
   emails(@Param('id') id: string, @Body() body: EmailDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.record(req, res, principal, id, body, { type: 'LogEmail', ...body });
   }
 
   @Post('customers/:id/calls')
   @Roles('service', 'seller', 'admin')
-  @ApiOperation({ summary: 'Log a call' })
-  @CommandRoute()
-  @NotFound('customer')
+  @ApiOperation({ summary: 'Log a call', description: sellerBinding })
+  @CommandRoute({ field: 'durationSeconds', message: 'durationSeconds must be at most 86400' }, {}, ...interactionProblems)
   @ApiCreatedResponse(interactionCreated)
-  @ApiConflictResponse(closed)
-  @ApiGoneResponse(gone)
   calls(@Param('id') id: string, @Body() body: CallDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.record(req, res, principal, id, body, { type: 'LogCall', ...body });
   }
 
   @Post('customers/:id/responses')
   @Roles('service', 'seller', 'admin')
-  @ApiOperation({ summary: 'Register a response (outcome code and optional comment)' })
-  @CommandRoute()
-  @NotFound('customer')
+  @ApiOperation({ summary: 'Register a response (outcome code and optional comment)', description: sellerBinding })
+  @CommandRoute({ field: 'code', message: 'code must match ^[a-z0-9][a-z0-9-]{0,39}$' }, {}, ...interactionProblems, 'unknown-response-code')
   @ApiCreatedResponse(interactionCreated)
-  @ApiConflictResponse(closed)
-  @ApiGoneResponse(gone)
   responses(@Param('id') id: string, @Body() body: ResponseDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.record(req, res, principal, id, body, { type: 'RegisterResponse', ...body });
   }
 
   @Post('customers/:id/sales')
   @Roles('service', 'seller', 'admin')
-  @ApiOperation({ summary: 'Register a sale of a campaign product' })
-  @CommandRoute()
-  @NotFound('customer')
+  @ApiOperation({ summary: 'Register a sale of a campaign product', description: sellerBinding })
+  @CommandRoute({ field: 'quantity', message: 'quantity must be an integer' }, {}, ...interactionProblems, 'unknown-sku')
   @ApiCreatedResponse(interactionCreated)
-  @ApiConflictResponse(closed)
-  @ApiGoneResponse(gone)
   sales(@Param('id') id: string, @Body() body: SaleDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.record(req, res, principal, id, body, { type: 'RegisterSale', ...body });
   }

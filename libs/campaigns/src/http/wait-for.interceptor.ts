@@ -1,6 +1,6 @@
 import { InvalidPosition, parsePosition, SealingEventStore } from '@app/event-store';
 import { ProblemException, ValidationProblem } from '@app/platform';
-import { type CallHandler, type ExecutionContext, HttpStatus, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 
@@ -29,7 +29,7 @@ export class WaitForInterceptor implements NestInterceptor {
       const deadline = Date.now() + WAIT_FOR_TIMEOUT_MS;
       while (!(await this.events.store.hasCommitted(position))) {
         if (Date.now() >= deadline) {
-          throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, 'read-model-behind', 'Service Unavailable', 'The read model has not reached that position yet; retry later.', { retryAfter: 1 });
+          throw new ProblemException('read-model-behind', 'The read model has not reached that position yet; retry later.', { retryAfter: 1 });
         }
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }

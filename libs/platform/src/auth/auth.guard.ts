@@ -5,6 +5,8 @@ import { type AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.
 import { InvalidTokenError, JwtVerifier } from './jwt-verifier';
 import { hasAnyRole, type Role } from './principal';
 
+export const missingRoleDetail = (roles: readonly Role[]) => `This route needs one of the roles: ${roles.join(', ')}.`;
+
 /** Global guard: every route needs a valid bearer token unless marked @Public(); @Roles() narrows it. */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -31,7 +33,7 @@ export class AuthGuard implements CanActivate {
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
     if (roles && !hasAnyRole(request.principal, roles)) {
-      throw new ForbiddenProblem(`This route needs one of the roles: ${roles.join(', ')}.`);
+      throw new ForbiddenProblem(missingRoleDetail(roles));
     }
     return true;
   }

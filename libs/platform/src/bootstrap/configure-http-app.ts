@@ -1,10 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ProblemDetailsFilter } from '../http/problem-details.filter';
 import { createValidationPipe } from '../http/validation';
 import { MetricsRegistry } from '../metrics/http-metrics';
+import { createOpenApiDocument } from '../openapi/openapi-document';
 
 /** Bulk enrollment takes up to 10,000 customers in one body. */
 export const BODY_LIMIT = '25mb';
@@ -23,22 +24,5 @@ export function configureHttpApp(app: INestApplication): void {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Campaign ledger')
-      .setDescription(
-        [
-          'Event-sourced sales campaigns with crypto-shredding erasure: personal fields are sealed per customer and campaign, and erasure destroys keys.',
-          '',
-          'Every /v1 route needs a bearer token (Authorize, above) with `roles` and `controllers` claims. In development print one with',
-          '`npm run cli -- token --role service --controller <id>`. Errors are RFC 9457 problem+json. Commands accept an `Idempotency-Key`',
-          'header and return a `position`; pass it as `waitFor` on a GET to read your own write.',
-        ].join('\n'),
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
 }

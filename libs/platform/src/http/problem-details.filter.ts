@@ -1,6 +1,8 @@
+import { STATUS_CODES } from 'node:http';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { PROBLEM_CONTENT_TYPE, type ProblemDetails, ProblemException, problemType } from './problem';
+import { PROBLEM_CONTENT_TYPE, type ProblemDetails, ProblemException } from './problem';
+import { PROBLEM_TYPES, type ProblemSlug, problemType } from './problem-types';
 
 /**
  * Every error leaves as RFC 9457 problem+json. Messages of unexpected errors and of framework
@@ -21,6 +23,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error({ err: exception, status: problem.status }, 'request failed');
     }
     if (response.headersSent) return;
+    if (exception instanceof ProblemException) for (const [name, value] of Object.entries(exception.headers)) response.setHeader(name, value);
     if (problem.status === HttpStatus.SERVICE_UNAVAILABLE && typeof problem.retryAfter === 'number') {
       response.setHeader('Retry-After', String(problem.retryAfter));
     }
@@ -30,17 +33,29 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof ProblemException) return exception.toProblem();
     const status = statusOf(exception);
-    if (status === undefined) {
-      return {
-        type: 'about:blank',
-        title: 'Internal Server Error',
-        status: HttpStatus.INTERNAL_SERVER_ERROR,
-        detail: 'The server failed to handle the request; it has been logged.',
-      };
-    }
-    return { type: problemType(slugFor(status)), title: titleFor(status), status, detail: detailFor(exception, status) };
+    if (status === undefined) return problemOf('internal-error', PROBLEM_TYPES['internal-error'].detail);
+    const slug = FRAMEWORK_PROBLEMS[status];
+    if (slug) return problemOf(slug, detailFor(exception, slug));
+    // A status no catalogue type stands for: RFC 9457's "no more than the status code".
+    const phrase = STATUS_CODES[status] ?? 'Request Error';
+    return { type: 'about:blank', title: phrase, status, detail: `${phrase}.` };
   }
 }
+
+const problemOf = (slug: ProblemSlug, detail: string): ProblemDetails => ({ type: problemType(slug), title: PROBLEM_TYPES[slug].title, status: PROBLEM_TYPES[slug].status, detail });
+
+/**
+ * Errors of the framework and of Express middleware (body parsing, routing), by status: each is
+ * a type of the catalogue. Other statuses (none is known to occur) answer `about:blank`.
+ */
+export const FRAMEWORK_PROBLEMS: Partial<Record<number, ProblemSlug>> = {
+  400: 'malformed-request',
+  404: 'route-not-found',
+  413: 'content-too-large',
+  415: 'unsupported-media-type',
+  500: 'internal-error',
+  503: 'service-unavailable',
+};
 
 function statusOf(exception: unknown): number | undefined {
   if (exception instanceof HttpException) return exception.getStatus();
@@ -50,7 +65,7 @@ function statusOf(exception: unknown): number | undefined {
   return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
 }
 
-function detailFor(exception: unknown, status: number): string {
+function detailFor(exception: unknown, slug: ProblemSlug): string {
   // The Express adapter wraps body-parser errors; their kind is on the cause.
   const cause = (exception as { cause?: unknown }).cause ?? exception;
   const kind = (cause as { type?: unknown } | null)?.type;
@@ -58,36 +73,5 @@ function detailFor(exception: unknown, status: number): string {
   if (kind === 'entity.too.large') return 'The request body is too large.';
   if (kind === 'encoding.unsupported' || kind === 'charset.unsupported') return 'The request body encoding is not supported.';
   if (cause instanceof URIError) return 'The request path is not validly percent-encoded.';
-  switch (status) {
-    case 404:
-      return 'No such resource or route.';
-    case 405:
-      return 'The method is not allowed on this route.';
-    case 415:
-      return 'The content type is not supported by this route.';
-    case 503:
-      return 'A dependency of the service does not answer.';
-    default:
-      return titleFor(status);
-  }
+  return slug === 'malformed-request' ? 'The request is malformed.' : PROBLEM_TYPES[slug].detail;
 }
-
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  410: 'Gone',
-  413: 'Content Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  423: 'Locked',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
-const titleFor = (status: number) => TITLES[status] ?? 'Request Error';
-const slugFor = (status: number) => titleFor(status).toLowerCase().replace(/[^a-z]+/g, '-');

@@ -1,4 +1,5 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpException } from '@nestjs/common';
+import { PROBLEM_TYPES, type ProblemSlug, problemType } from './problem-types';
 
 export interface FieldError {
   field: string;
@@ -18,19 +19,21 @@ export interface ProblemDetails {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-const TYPE_BASE = 'urn:campaign-ledger:problem:';
-export const problemType = (slug: string) => `${TYPE_BASE}${slug}`;
-
-/** An error that already knows its problem+json answer. */
+/**
+ * An error that already knows its problem+json answer: a type of the catalogue (PROBLEM_TYPES),
+ * which gives its status and title, and a detail. `headers` go on the response, not in the body.
+ */
 export class ProblemException extends HttpException {
+  readonly title: string;
+
   constructor(
-    status: HttpStatus,
-    readonly slug: string,
-    readonly title: string,
+    readonly slug: ProblemSlug,
     detail: string,
     readonly extensions: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
   ) {
-    super(detail, status);
+    super(detail, PROBLEM_TYPES[slug].status);
+    this.title = PROBLEM_TYPES[slug].title;
   }
 
   toProblem(): ProblemDetails {
@@ -46,18 +49,18 @@ export class ProblemException extends HttpException {
 
 export class ValidationProblem extends ProblemException {
   constructor(errors: FieldError[], detail = 'The request is not valid; see errors.') {
-    super(HttpStatus.BAD_REQUEST, 'validation', 'Validation failed', detail, { errors });
+    super('validation', detail, { errors });
   }
 }
 
 export class UnauthorizedProblem extends ProblemException {
   constructor(detail: string) {
-    super(HttpStatus.UNAUTHORIZED, 'unauthorized', 'Unauthorized', detail);
+    super('unauthorized', detail);
   }
 }
 
 export class ForbiddenProblem extends ProblemException {
   constructor(detail: string) {
-    super(HttpStatus.FORBIDDEN, 'forbidden', 'Forbidden', detail);
+    super('forbidden', detail);
   }
 }

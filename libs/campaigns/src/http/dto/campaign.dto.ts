@@ -80,11 +80,11 @@ export class CreateCampaignDto {
   @Length(1, 1000)
   purpose!: string;
 
-  @ApiProperty({ example: '2026-12-01' })
+  @ApiProperty({ example: '2026-12-01', format: 'date' })
   @Matches(DATE_PATTERN, { message: 'startsOn must be a date (YYYY-MM-DD)' })
   startsOn!: string;
 
-  @ApiProperty({ example: '2026-12-31' })
+  @ApiProperty({ example: '2026-12-31', format: 'date' })
   @Matches(DATE_PATTERN, { message: 'endsOn must be a date (YYYY-MM-DD)' })
   endsOn!: string;
 

@@ -1,4 +1,5 @@
 import { parsePosition } from '@app/event-store';
+import { ApiProperty } from '@nestjs/swagger';
 import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
 import { utcTime } from '../../domain/time';
 
@@ -12,9 +13,13 @@ export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
  */
 export const PresentOrAbsent = (options?: ValidationOptions) => ValidateIf((_object, value) => value !== undefined, options);
 
-/** An RFC 3339 time with `Z` or an offset (a local time without one is refused); the domain stores it as UTC. */
+/**
+ * An RFC 3339 time with `Z` or an offset (a local time without one is refused); the domain stores
+ * it as UTC. Documented as `format: date-time` (put it below the property's @ApiProperty, which
+ * adds to it).
+ */
 export function IsRfc3339Time(options?: ValidationOptions) {
-  return (target: object, propertyName: string) =>
+  return (target: object, propertyName: string) => {
     registerDecorator({
       name: 'isRfc3339Time',
       target: target.constructor,
@@ -22,6 +27,8 @@ export function IsRfc3339Time(options?: ValidationOptions) {
       options: { message: `${propertyName} must be an RFC 3339 time with Z or an offset, such as 2026-12-02T09:30:00Z or 2026-12-02T10:30:00+01:00`, ...options },
       validator: { validate: (value: unknown) => typeof value === 'string' && utcTime(value) !== null },
     });
+    ApiProperty({ format: 'date-time' })(target, propertyName);
+  };
 }
 
 /**
