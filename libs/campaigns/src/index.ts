@@ -1,5 +1,5 @@
 export { CampaignsModule } from './campaigns.module';
-export { campaignsMigrations } from './migrations/1764460900000-campaign-read-models.migration';
+export { campaignsMigrations } from './migrations';
 export { CLOCK, type Clock, ID_GENERATOR, type IdGenerator } from './application/clock';
 export { IdempotencyStore } from './application/idempotency-store';
 // The published language: what other libs (analytics, compliance) read from the event log.

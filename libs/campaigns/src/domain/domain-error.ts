@@ -2,8 +2,8 @@
  * A rule the domain refuses a command by. Messages name fields and rules, never values: they
  * reach HTTP responses and logs.
  */
-/** invalid: 400; unprocessable: 422 (refers to what does not exist); not-found: 404; conflict and closed: 409; gone: 410. */
-export type DomainErrorKind = 'invalid' | 'unprocessable' | 'not-found' | 'conflict' | 'closed' | 'gone';
+/** invalid: 400; unprocessable: 422 (refers to what does not exist); not-found: 404; conflict and closed: 409; gone: 410; locked: 423 (a legal hold). */
+export type DomainErrorKind = 'invalid' | 'unprocessable' | 'not-found' | 'conflict' | 'closed' | 'gone' | 'locked';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';
@@ -13,6 +13,8 @@ export class DomainError extends Error {
     message: string,
     /** For `invalid`: the offending field, as a request path (`products[2].sku`). */
     readonly field?: string,
+    /** Plain codes the answer adds as problem members (a hold's `reasonCode`); never request values. */
+    readonly details?: Record<string, string>,
   ) {
     super(message);
   }

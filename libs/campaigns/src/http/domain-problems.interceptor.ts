@@ -10,6 +10,7 @@ const STATUS: Record<Exclude<DomainError['kind'], 'invalid'>, [HttpStatus, strin
   conflict: [HttpStatus.CONFLICT, 'Conflict'],
   closed: [HttpStatus.CONFLICT, 'Conflict'],
   gone: [HttpStatus.GONE, 'Gone'],
+  locked: [HttpStatus.LOCKED, 'Locked'],
 };
 
 /** Domain refusals and crypto-shredding outcomes as problem+json. */
@@ -17,7 +18,7 @@ export function toProblem(error: unknown): unknown {
   if (error instanceof DomainError) {
     if (error.kind === 'invalid') return new ValidationProblem([{ field: error.field ?? 'body', message: error.message }], error.message);
     const [status, title] = STATUS[error.kind];
-    return new ProblemException(status, error.code, title, error.message, error.field ? { errors: [{ field: error.field, message: error.message }] } : {});
+    return new ProblemException(status, error.code, title, error.message, { ...error.details, ...(error.field ? { errors: [{ field: error.field, message: error.message }] } : {}) });
   }
   if (error instanceof KeyDestroyed) return new ProblemException(HttpStatus.GONE, 'customer-anonymized', 'Gone', 'The customer has been anonymized.');
   if (error instanceof KeyspaceClosed) return new ProblemException(HttpStatus.GONE, 'campaign-anonymized', 'Gone', 'The campaign has been anonymized.');

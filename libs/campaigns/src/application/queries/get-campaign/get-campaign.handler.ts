@@ -42,7 +42,7 @@ export class GetCampaignHandler implements IQueryHandler<GetCampaignQuery> {
         : null,
       // Legal holds arrive with the compliance module; until then no campaign can be under one.
       legalHold: null,
-      customerCount: await this.customerList.count(this.dataSource, campaignId),
+      customerCount: (await this.customerList.count(this.dataSource, campaignId)).customers,
       products: campaign.products,
       budgets: visibleBudgets(principal, campaign.budgets),
       responseCodes: campaign.responseCodes,
