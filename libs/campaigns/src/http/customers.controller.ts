@@ -21,10 +21,11 @@ const position = '00000000000000000917-00000000000000004211';
 const customerId = '5d0c9f1a-6b1e-4c2d-8e3f-7a6b5c4d3e2f';
 const interactionCreated = { schema: { example: { interactionId: '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d', position } } };
 const gone = problemExample(410, 'Gone', 'The customer has been anonymized.');
-const closed = problemExample(409, 'Conflict', 'the campaign is closed');
+// The campaign is closed (campaign-closed), or the customer archived (customer-archived).
+const closed = { ...problemExample(409, 'Conflict', 'the customer is archived: it takes no interactions until it is unarchived'), description: 'Conflict: the campaign is closed, or the customer is archived (application/problem+json)' };
 const exampleCustomer = {
   customerId, campaignId: '0b6f3c1e-3f7a-4c55-9d1e-2a9b8c7d6e5f', controllerId: 'telco-no', status: 'active', anonymization: null, customerRef: 'CRM-000123',
-  personal: { name: 'Kari Nordmann', email: 'kari@example.no', phone: '+4791234567', fields: { segment: 'B2C' } },
+  personal: { name: 'Kari Nordmann', email: 'kari@example.no', phone: '+4791234567', fields: { segment: 'B2C' } }, archived: false, legalHold: null,
 };
 
 @ApiTags('customers and interactions')
@@ -66,18 +67,18 @@ export class CustomersController {
   @Get('campaigns/:id/customers')
   @UseInterceptors(WaitForInterceptor)
   @Roles('service', 'seller', 'admin')
-  @ApiOperation({ summary: 'Page through a campaign\'s customers (without timelines)' })
+  @ApiOperation({ summary: 'Page through a campaign\'s customers (without timelines)', description: 'The working list by default; ?status=archived for archived customers, ?status=all for both.' })
   @ProtectedRoute()
   @NotFound('campaign')
   @ApiOkResponse({ schema: { example: { items: [exampleCustomer], nextCursor: 'c2VxOjUw' } } })
   listCustomers(@Param('id') campaignId: string, @Query() query: ListCustomersQueryDto, @CurrentPrincipal() principal: Principal) {
-    return this.queries.execute(new ListCustomersQuery(principal, campaignId, query.limit ?? 50, query.cursor));
+    return this.queries.execute(new ListCustomersQuery(principal, campaignId, query.limit ?? 50, query.cursor, query.status ?? 'active'));
   }
 
   @Get('customers/:id')
   @UseInterceptors(WaitForInterceptor)
   @Roles('service', 'seller', 'admin')
-  @ApiOperation({ summary: 'The customer card: details, reference and timeline, opened in scope' })
+  @ApiOperation({ summary: 'The customer card: details, reference, archive state, legal hold and timeline, opened in scope', description: 'Archived customers are read like any other.' })
   @ProtectedRoute()
   @NotFound('customer')
   @ApiOkResponse({
