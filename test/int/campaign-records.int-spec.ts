@@ -247,6 +247,30 @@ describe('CampaignRecords and CustomerCards (exported from @app/campaigns)', () 
     }
   });
 
+  it('a PATCH of a customer whose hold is changing waits for the row (taken before the stream), then succeeds: no deadlock, no 500', async () => {
+    const { customerIds } = await newCampaign(1);
+    const [customerId] = customerIds;
+    const dataSource = t.app.get(DataSource);
+    const placing = dataSource.createQueryRunner();
+    await placing.connect();
+    try {
+      await placing.startTransaction();
+      // What a hold change takes first; it appends only afterwards.
+      await placing.query(`SELECT 1 FROM app.customers WHERE customer_id = $1 FOR UPDATE`, [customerId]);
+      const pid = await backendPid(placing.manager);
+      const patch = t.http.patch(`/v1/customers/${customerId}`).set(seed.auth).send({ name: 'Kari Ny' }).then((answer) => answer);
+      await waitForLockWaiter(dataSource, pid);
+      await records.placeLegalHold(placing.manager, { customerId }, { reasonCode: 'other', actor });
+      await placing.commitTransaction();
+      expect((await patch).status).toBe(200);
+    } finally {
+      if (placing.isTransactionActive) await placing.rollbackTransaction();
+      await placing.release();
+    }
+    expect(await streamEventTypes(t, `customer-${customerId}`)).toEqual(['CustomerEnrolled', 'LegalHoldPlaced', 'CustomerDetailsChanged']);
+    expect(await get(`/v1/customers/${customerId}`)).toMatchObject({ personal: { name: 'Kari Ny' }, legalHold: { reasonCode: 'other' } });
+  });
+
   it('opens customer cards for an access request: the shape of GET /v1/customers/:id, with the campaign, in the order asked', async () => {
     const { campaignId, customerIds } = await newCampaign(2);
     const other = await enrollOne(t, seed.campaignId, seed.auth, { name: 'Per Hansen' });

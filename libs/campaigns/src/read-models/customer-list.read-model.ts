@@ -119,8 +119,9 @@ export class CustomerListReadModel {
   /**
    * The customer's campaign, controller, archive state and hold. With a lock, the row is taken
    * FOR SHARE (an append: waits for an archive or a hold change in flight, then reads what it
-   * committed) or FOR UPDATE (a change of the row: details, hold). Every write to a customer takes
-   * this row before its stream, so two of them never hold one each and wait for the other.
+   * committed) or FOR UPDATE (a change of the row: details, hold). The commands on one customer
+   * (interactions, details, holds) take this row before its stream, so two of them never hold one
+   * each and wait for the other.
    */
   async ownerOf(db: Pick<EntityManager, 'query'>, customerId: string, lock?: 'share' | 'update'): Promise<CustomerOwner | null> {
     const rows: { campaign_id: string; controller_id: string; archived_at: Date | null; legal_hold: LegalHold | null }[] = await db.query(
