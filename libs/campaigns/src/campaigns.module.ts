@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { CampaignLookups } from './application/campaign-lookups';
 import { CLOCK, ID_GENERATOR, systemClock, uuidGenerator } from './application/clock';
 import { CommandExecutor } from './application/command-executor';
+import { ArchiveCustomersHandler } from './application/commands/archive-customers/archive-customers.handler';
 import { ChangeCustomerDetailsHandler } from './application/commands/change-customer-details/change-customer-details.handler';
 import { CloseCampaignHandler } from './application/commands/close-campaign/close-campaign.handler';
 import { CreateCampaignHandler } from './application/commands/create-campaign/create-campaign.handler';
@@ -15,6 +16,8 @@ import { IdempotencyStore } from './application/idempotency-store';
 import { GetCampaignHandler } from './application/queries/get-campaign/get-campaign.handler';
 import { GetCustomerHandler } from './application/queries/get-customer/get-customer.handler';
 import { ListCustomersHandler } from './application/queries/list-customers/list-customers.handler';
+import { CampaignRecords } from './application/services/campaign-records';
+import { CustomerCards } from './application/services/customer-cards';
 import { StreamDecisions } from './application/stream-decisions';
 import { CampaignsController } from './http/campaigns.controller';
 import { CustomersController } from './http/customers.controller';
@@ -22,7 +25,8 @@ import { WaitForInterceptor } from './http/wait-for.interceptor';
 import { CustomerListReadModel } from './read-models/customer-list.read-model';
 
 /**
- * Controllers, sellers, campaigns, customers and interactions over HTTP. Needs the platform's
+ * Controllers, sellers, campaigns, customers and interactions over HTTP, archiving, and the
+ * records compliance builds on (CampaignRecords, CustomerCards). Needs the platform's
  * database, CryptoShreddingModule and the event store with its sealing codec (all global).
  */
 @Module({
@@ -45,10 +49,15 @@ import { CustomerListReadModel } from './read-models/customer-list.read-model';
     EnrollCustomersHandler,
     ChangeCustomerDetailsHandler,
     RecordInteractionHandler,
+    ArchiveCustomersHandler,
+    CampaignRecords,
+    CustomerCards,
     GetCampaignHandler,
     GetCustomerHandler,
     ListCustomersHandler,
   ],
-  exports: [IdempotencyStore, CustomerKeys],
+  // What the compliance lib builds on: records and cards in its own transactions, and the same
+  // command path (idempotency, retries), read-your-writes and problem mapping as these routes.
+  exports: [IdempotencyStore, CustomerKeys, CampaignRecords, CustomerCards, CommandExecutor, WaitForInterceptor],
 })
 export class CampaignsModule {}

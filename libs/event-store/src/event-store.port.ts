@@ -109,6 +109,15 @@ export interface EventStore {
    * Adapters without it get one append per stream from the sealing codec.
    */
   appendNewStreams?(streams: { streamId: string; events: NewEvent[] }[], options: { tx?: EntityManager }): Promise<{ positions: Position[] }>;
+  /**
+   * Optional bulk path: appends to many existing streams, each at its current end, in one
+   * statement (one fact recorded on 100,000 streams, e.g. their anonymization). Every stream must
+   * exist: a missing one is `StreamNotFound` and nothing is written. No expected revision is
+   * checked, but an append by a transaction running beside it to one of the streams makes the call
+   * fail with `WrongExpectedRevision` (never an event at a revision taken twice). Positions follow
+   * the input order. Adapters without it get one `stream_exists` append per stream from the codec.
+   */
+  appendToStreams?(streams: { streamId: string; events: NewEvent[] }[], options: { tx?: EntityManager }): Promise<{ positions: Position[] }>;
   /** Throws `StreamNotFound` when the stream has no events at all. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /**

@@ -8,8 +8,8 @@ import { startTestApp, type TestApp } from '../../support/test-app';
 import { tokenFor } from '../../support/tokens';
 
 // The role matrix of API.md for every route of "Controllers, sellers, campaigns" (service, admin;
-// GET /v1/campaigns/:id also seller and analyst in scope) and "Customers and interactions"
-// (service, seller, admin; in scope): a role outside the list is
+// GET /v1/campaigns/:id also seller and analyst in scope), "Customers and interactions"
+// (service, seller, admin; in scope) and archiving (service, compliance, admin): a role outside the list is
 // a 403 whatever the scope or id (the role check runs before the handler); a listed role gets 404
 // for an id in the path outside its controllers, exactly as for an id that names nothing (no
 // enumeration), and 403 for a controllerId in the body outside them; a listed role in scope
@@ -19,6 +19,7 @@ const ROLES: Role[] = ['service', 'seller', 'analyst', 'compliance', 'admin'];
 const CAMPAIGN_ROLES: Role[] = ['service', 'admin'];
 const CAMPAIGN_READ_ROLES: Role[] = ['service', 'seller', 'analyst', 'admin'];
 const CUSTOMER_ROLES: Role[] = ['service', 'seller', 'admin'];
+const ARCHIVE_ROLES: Role[] = ['service', 'compliance', 'admin'];
 const OTHER_CONTROLLER = 'someone-else';
 const at = '2026-12-02T09:00:00Z';
 
@@ -161,6 +162,28 @@ describe('campaigns API: who may call what', () => {
     { name: 'POST /v1/customers/:id/calls', roles: CUSTOMER_ROLES, ok: 201, writes: true, ...customerPost('calls', () => ({ sellerId: seed.sellerId, phone: '+4791234567', startedAt: at, durationSeconds: 30 })) },
     { name: 'POST /v1/customers/:id/responses', roles: CUSTOMER_ROLES, ok: 201, writes: true, ...customerPost('responses', () => ({ sellerId: seed.sellerId, code: 'call-back', at })) },
     { name: 'POST /v1/customers/:id/sales', roles: CUSTOMER_ROLES, ok: 201, writes: true, ...customerPost('sales', () => ({ sellerId: seed.sellerId, sku: 'BB-100', quantity: 1, at })) },
+    ...(['archive', 'unarchive'] as const).map(
+      (action): Route => ({
+        name: `POST /v1/campaigns/:id/${action}`,
+        roles: ARCHIVE_ROLES,
+        ok: 200,
+        writes: true,
+        scope: 'path',
+        // A campaign of its own each time, with a customer whose state the call changes.
+        target: async () => {
+          const created = await t.http
+            .post('/v1/campaigns')
+            .set(admin)
+            .send({ controllerId: seed.controllerId, name: 'To archive', purpose: 'p', startsOn: '2026-12-01', endsOn: '2026-12-31', currency: 'NOK', products: [{ sku: 'A', name: 'A', unitPriceMinor: 1 }] })
+            .expect(201);
+          const campaignId = created.body.campaignId;
+          await t.http.post(`/v1/campaigns/${campaignId}/customers`).set(admin).send({ customers: [{ customerRef: 'A-1' }] }).expect(201);
+          if (action === 'unarchive') await t.http.post(`/v1/campaigns/${campaignId}/archive`).set(admin).send().expect(200);
+          return { controllerId: seed.controllerId, send: (auth) => t.http.post(`/v1/campaigns/${campaignId}/${action}`).set(auth).send() };
+        },
+        unknown: (auth) => t.http.post(`/v1/campaigns/${randomUUID()}/${action}`).set(auth).send(),
+      }),
+    ),
   ];
 
   type Caller = { label: string; roles: Role[]; scope: 'in' | 'out' | 'all' } | { label: string; roles: null; scope: null };
@@ -191,11 +214,11 @@ describe('campaigns API: who may call what', () => {
   );
   const pathRoutes = routes.filter((route) => route.scope === 'path');
 
-  it('covers all 15 routes (12 with a path id, also unknown) with 5 roles in and out of scope, ["*"] and no token', () => {
-    expect(routes).toHaveLength(15);
-    expect(pathRoutes).toHaveLength(12);
+  it('covers all 17 routes (14 with a path id, also unknown) with 5 roles in and out of scope, ["*"] and no token', () => {
+    expect(routes).toHaveLength(17);
+    expect(pathRoutes).toHaveLength(14);
     expect(pathRoutes.every((route) => route.unknown)).toBe(true);
-    expect(matrix).toHaveLength((15 + 12) * 13);
+    expect(matrix).toHaveLength((17 + 14) * 13);
     // Sellers are global: an out-of-scope token with the right role still upserts one.
     expect(matrix.filter((c) => c.caller.scope === 'out' && c.status < 300).map((c) => `${c.name} / ${c.caller.label}`)).toEqual([
       'PUT /v1/sellers/:id / service out of scope',

@@ -28,6 +28,7 @@ describe('campaigns API: the happy path of every route', () => {
       anonymization: null,
       legalHold: null,
       customerCount: 0,
+      archivedCount: 0,
       products: [{ sku: 'BB-100', name: 'Broadband 100', unitPriceMinor: 49_900 }],
       budgets: [{ sellerId: seed.sellerId, targetMinor: 1_000_000 }],
       responseCodes: ['sold', 'call-back', 'not-interested'],
@@ -62,13 +63,15 @@ describe('campaigns API: the happy path of every route', () => {
       anonymization: null,
       customerRef: 'CRM-1',
       personal: { name: 'Kari Nordmann', email: 'kari.nordmann@example.no', phone: '+4791234567', fields: { segment: 'B2C', months: 12 } },
+      archived: false,
+      legalHold: null,
     });
     expect(card.body.timeline.map((e: { type: string }) => e.type)).toEqual(['sms', 'email', 'call', 'response', 'sale']);
     expect(card.body.timeline[0]).toEqual({ type: 'sms', at: '2026-12-02T09:00:00.000Z', sellerId: seed.sellerId, interactionId: sms.body.interactionId, direction: 'outbound', outsidePeriod: false, personal: { phone: '+4791234567', body: 'Hei Kari' } });
     expect(card.body.timeline[4]).toMatchObject({ type: 'sale', sku: 'BB-100', quantity: 2, unitPriceMinor: 49_900, amountMinor: 99_800, currency: 'NOK', personal: { extraFields: { serial: 'RT-1' } } });
 
     const list = await t.http.get(`/v1/campaigns/${seed.campaignId}/customers?limit=1`).set(seed.auth).expect(200);
-    expect(list.body.items).toEqual([{ customerId, campaignId: seed.campaignId, controllerId: seed.controllerId, status: 'active', anonymization: null, customerRef: 'CRM-1', personal: { name: 'Kari Nordmann', email: 'kari.nordmann@example.no', phone: '+4791234567', fields: { segment: 'B2C', months: 12 } } }]);
+    expect(list.body.items).toEqual([{ customerId, campaignId: seed.campaignId, controllerId: seed.controllerId, status: 'active', anonymization: null, customerRef: 'CRM-1', personal: { name: 'Kari Nordmann', email: 'kari.nordmann@example.no', phone: '+4791234567', fields: { segment: 'B2C', months: 12 } }, archived: false, legalHold: null }]);
     const next = await t.http.get(`/v1/campaigns/${seed.campaignId}/customers?limit=1&cursor=${list.body.nextCursor}`).set(seed.auth).expect(200);
     expect(next.body).toMatchObject({ items: [{ customerRef: 'CRM-2', personal: { name: null, email: null, phone: null, fields: null } }], nextCursor: null });
     expect((await t.http.get(`/v1/campaigns/${seed.campaignId}`).set(seed.auth)).body.customerCount).toBe(2);

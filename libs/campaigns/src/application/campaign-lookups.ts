@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { campaignDecider, type ExistingCampaign } from '../domain/campaign.decider';
 import { DomainError } from '../domain/domain-error';
 import { streams } from '../domain/events';
+import type { LegalHold } from '../domain/legal-hold';
 import { CustomerListReadModel } from '../read-models/customer-list.read-model';
 import { CustomerKeys, type CustomerKeyState } from './customer-keys';
 import { StreamDecisions } from './stream-decisions';
@@ -15,7 +16,7 @@ const unknownCampaign = () => new DomainError('not-found', 'unknown-campaign', '
 const unknownCustomer = () => new DomainError('not-found', 'unknown-customer', 'no such customer');
 
 export interface CustomerInScope {
-  customer: { customerId: string; campaignId: string; controllerId: string };
+  customer: { customerId: string; campaignId: string; controllerId: string; archived: boolean; legalHold: LegalHold | null };
   keys: CustomerKeyState;
 }
 
@@ -48,15 +49,20 @@ export class CampaignLookups {
     return campaign;
   }
 
-  /** Existence and scope from the customer list (one primary-key read; the stream is loaded once, by the decision). */
-  async customerInScope(tx: EntityManager | undefined, principal: Principal, customerId: string): Promise<CustomerInScope> {
+  /**
+   * Existence and scope from the customer list (one primary-key read; the stream is loaded once, by
+   * the decision). Writes pass `lock` (see CustomerListReadModel.ownerOf): `share` to append an
+   * interaction (an archive in flight is waited for, and then refuses it), `update` to change the row.
+   */
+  async customerInScope(tx: EntityManager | undefined, principal: Principal, customerId: string, options: { lock?: 'share' | 'update' } = {}): Promise<CustomerInScope> {
     if (!UUID.test(customerId)) throw unknownCustomer();
-    const owner = await this.customerList.controllerOf(tx ?? this.dataSource, customerId);
+    const owner = await this.customerList.ownerOf(tx ?? this.dataSource, customerId, tx ? options.lock : undefined);
     if (!owner) throw unknownCustomer();
     assertPathInScope(principal, owner.controllerId, unknownCustomer);
     const keys = (await this.customerKeys.of(tx, [customerId])).get(customerId);
     if (!keys) throw new Error(`customer ${customerId} has no keys`);
-    return { customer: { customerId, ...owner }, keys };
+    const { campaignId, controllerId, archivedAt, legalHold } = owner;
+    return { customer: { customerId, campaignId, controllerId, archived: archivedAt !== null, legalHold }, keys };
   }
 
   sellerExists(tx: EntityManager, sellerId: string): Promise<boolean> {

@@ -3,6 +3,7 @@ import type { OpenedEvent } from '@app/event-store';
 import { applyDetailsChange } from '../domain/customer-details';
 import type { CustomerDetailsChange, CustomerPersonal } from '../domain/events';
 import { type CampaignPeriod, outsidePeriod } from '../domain/campaign-period';
+import type { LegalHold } from '../domain/legal-hold';
 import { utcTime } from '../domain/time';
 import type { Anonymization } from './customer-keys';
 
@@ -33,6 +34,10 @@ export interface CustomerSummary {
   anonymization: Anonymization | null;
   customerRef: string | null;
   personal: PersonalView | null;
+  /** Off the sellers' working list: readable, no interactions. Independent of `status`. */
+  archived: boolean;
+  /** The customer's own hold (a hold on its campaign is the campaign's `legalHold`). */
+  legalHold: LegalHold | null;
 }
 
 export interface CustomerView extends CustomerSummary {
@@ -76,13 +81,15 @@ export function currentDetails(events: OpenedEvent[]): CustomerPersonal | null {
 }
 
 /**
- * The customer card: current details (enrollment plus changes), reference, and every interaction
- * by its time (`at`; written order breaks ties), flagged when outside the campaign's period.
+ * The customer card: current details (enrollment plus changes), reference, legal hold, and every
+ * interaction by its time (`at`; written order breaks ties), flagged when outside the campaign's
+ * period. Anonymization comes from the keys, archiving from the customer list.
  */
-export function customerView(events: OpenedEvent[], keys: { anonymization: Anonymization | null }, period: CampaignPeriod): CustomerView {
+export function customerView(events: OpenedEvent[], keys: { anonymization: Anonymization | null }, period: CampaignPeriod, listing: { archived: boolean }): CustomerView {
   const outside = outsidePeriod(period);
   let details: CustomerPersonal | null = {};
   let customerRef: string | null = null;
+  let legalHold: LegalHold | null = null;
   let ids = { customerId: '', campaignId: '', controllerId: '' };
   const timeline: TimelineEntry[] = [];
   for (const event of events) {
@@ -94,6 +101,11 @@ export function customerView(events: OpenedEvent[], keys: { anonymization: Anony
       customerRef = reference ? String(reference.customerRef) : null;
     } else if (event.type === 'CustomerDetailsChanged') {
       details = changedDetails(details, event);
+    } else if (event.type === 'LegalHoldPlaced') {
+      const { reasonCode, reference, at } = event.data as { reasonCode: LegalHold['reasonCode']; reference: string | null; at: string };
+      legalHold = { reasonCode, reference, placedAt: at };
+    } else if (event.type === 'LegalHoldReleased') {
+      legalHold = null;
     } else if (TIMELINE_TYPES[event.type]) {
       const { interactionId, sellerId, at, ...plain } = event.data as { interactionId: string; sellerId: string; at: string; startedAt?: string };
       // Events written before times were normalized hold them as sent (`...09:00:00Z`): one form out.
@@ -111,6 +123,8 @@ export function customerView(events: OpenedEvent[], keys: { anonymization: Anony
     anonymization: keys.anonymization,
     customerRef: keys.anonymization?.mode === 'full' ? null : customerRef,
     personal: anonymized ? null : personalView(details),
+    archived: listing.archived,
+    legalHold,
     timeline: anonymized ? timeline.map((entry) => ({ ...entry, personal: null })) : timeline,
   };
 }

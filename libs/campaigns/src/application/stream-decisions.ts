@@ -10,6 +10,17 @@ export interface LoadedStream<State> {
   expected: bigint | 'no_stream';
 }
 
+export interface Decision<Event, State> {
+  events: Event[];
+  state: State;
+  result: AppendResult & { eventIds: string[] };
+  /**
+   * Where the state after the decision is visible: the last event appended, or, when the decision
+   * changed nothing, the stream's last event (already committed). What a command answers as `position`.
+   */
+  position: string;
+}
+
 export interface DecisionOptions {
   keys?: { personal?: string; reference?: string };
   actor: string;
@@ -51,7 +62,7 @@ export class StreamDecisions {
     streamId: string,
     command: Command,
     options: DecisionOptions,
-  ): Promise<{ events: Event[]; state: State; result: AppendResult & { eventIds: string[] } }> {
+  ): Promise<Decision<Event, State>> {
     return this.decideWith(tx, decider, streamId, () => command, options);
   }
 
@@ -66,7 +77,7 @@ export class StreamDecisions {
     streamId: string,
     build: (loaded: LoadedStream<State>) => Command | Promise<Command>,
     options: DecisionOptions,
-  ): Promise<{ events: Event[]; state: State; result: AppendResult & { eventIds: string[] } }> {
+  ): Promise<Decision<Event, State>> {
     const loaded = await this.load(tx, decider, streamId);
     const { state, expected } = loaded;
     const events = decider.decide(await build(loaded), state);
@@ -76,6 +87,9 @@ export class StreamDecisions {
       keys: options.keys ?? {},
       metadata: { actor: options.actor, ...(options.correlationId ? { correlationId: options.correlationId } : {}) },
     });
-    return { events, state: events.reduce(decider.evolve, state), result };
+    const position = result.positions.at(-1) ?? loaded.events.at(-1)?.position;
+    // A decision that records nothing on a stream without events has refused already (not found).
+    if (position === undefined) throw new Error(`decision on ${streamId} left no position`);
+    return { events, state: events.reduce(decider.evolve, state), result, position };
   }
 }

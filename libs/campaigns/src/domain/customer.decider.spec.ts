@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { deciderSpec } from '../../../../test/support/given-when-then';
 import { type CampaignState, campaignDecider } from './campaign.decider';
-import { type CustomerCommand, customerDecider, decideEnrollment, type InteractionContext } from './customer.decider';
+import { type CustomerCommand, customerDecider, type CustomerHoldFacts, decideCustomersAnonymized, decideEnrollment, type InteractionContext } from './customer.decider';
 import type { CustomerDetailsChange, CustomerEnrolled, CustomerEvent, CustomerPersonal } from './events';
+import type { LegalHold } from './legal-hold';
 
 const given = deciderSpec(customerDecider);
 const now = '2026-11-29T10:00:00.000Z';
@@ -14,7 +15,7 @@ const campaign = campaignDecider.evolve(campaignDecider.initialState(), {
   },
 });
 const closed = campaignDecider.evolve(campaign, { type: 'CampaignClosed', data: { campaignId: 'cmp-1', at: now } });
-const open: InteractionContext = { campaign, sellerExists: true };
+const open: InteractionContext = { campaign, sellerExists: true, archived: false };
 const enrolled: CustomerEnrolled = {
   type: 'CustomerEnrolled',
   data: { customerId: 'cu-1', campaignId: 'cmp-1', controllerId: 'c1', at: now },
@@ -57,7 +58,7 @@ describe('customer decider: interactions', () => {
 
   it('refuses a response code outside the list, or off the pattern when the campaign has no list', () => {
     given([enrolled]).when({ ...base, type: 'RegisterResponse', code: 'maybe' }).thenRejects({ kind: 'unprocessable', code: 'unknown-response-code', field: 'code' });
-    const noList = { campaign: { ...campaign, responseCodes: [] } as CampaignState, sellerExists: true };
+    const noList = { campaign: { ...campaign, responseCodes: [] } as CampaignState, sellerExists: true, archived: false };
     given([enrolled]).when({ ...base, context: noList, type: 'RegisterResponse', code: 'Maybe!' }).thenRejects({ kind: 'unprocessable', field: 'code' });
     given([enrolled]).when({ ...base, context: noList, type: 'RegisterResponse', code: 'maybe-later' }).then([
       { type: 'ResponseRegistered', data: { interactionId: 'i-1', sellerId: 's1', code: 'maybe-later', at: now } },
@@ -86,9 +87,24 @@ describe('customer decider: interactions', () => {
 
   it('refuses an interaction by an unknown seller, on a closed campaign, or for an unknown customer', () => {
     const sms = { ...base, type: 'LogSms' as const, direction: 'outbound' as const, phone: '+4791234567', body: 'x' };
-    given([enrolled]).when({ ...sms, context: { campaign, sellerExists: false } }).thenRejects({ kind: 'unprocessable', code: 'unknown-seller' });
-    given([enrolled]).when({ ...sms, context: { campaign: closed, sellerExists: true } }).thenRejects({ kind: 'closed', code: 'campaign-closed' });
+    given([enrolled]).when({ ...sms, context: { campaign, sellerExists: false, archived: false } }).thenRejects({ kind: 'unprocessable', code: 'unknown-seller' });
+    given([enrolled]).when({ ...sms, context: { campaign: closed, sellerExists: true, archived: false } }).thenRejects({ kind: 'closed', code: 'campaign-closed' });
     given([]).when(sms).thenRejects({ kind: 'not-found', code: 'unknown-customer' });
+  });
+
+  it.each([
+    ['an SMS', { type: 'LogSms', direction: 'outbound', phone: '+4791234567', body: 'x' }],
+    ['a call', { type: 'LogCall', phone: '+4791234567', startedAt: '2026-12-02T09:00:00Z', durationSeconds: 5 }],
+    ['a response', { type: 'RegisterResponse', code: 'yes' }],
+    ['a sale', { type: 'RegisterSale', sku: 'BB-100', quantity: 1 }],
+  ])('refuses %s for an archived customer with 409 customer-archived', (_case, interaction) => {
+    given([enrolled]).when({ ...base, ...interaction, context: { ...open, archived: true } } as CustomerCommand).thenRejects({ kind: 'conflict', code: 'customer-archived' });
+  });
+
+  it('keeps details correctable on an archived customer', () => {
+    given([enrolled])
+      .when({ type: 'ChangeCustomerDetails', customerId: 'cu-1', patch: { name: 'Kari N' }, currentFields: null, now, context: { ...open, archived: true } })
+      .then([{ type: 'CustomerDetailsChanged', data: { customerId: 'cu-1', changed: ['name'], at: now }, personal: { name: 'Kari N' } }]);
   });
 
   it('changes details naming which fields changed, and refuses an empty change', () => {
@@ -135,7 +151,7 @@ describe('customer decider: details as a JSON Merge Patch', () => {
   });
 
   it('refuses a change on a closed campaign', () => {
-    given([enrolled]).when({ type: 'ChangeCustomerDetails', customerId: 'cu-1', patch: { name: 'X' }, currentFields: null, now, context: { campaign: closed, sellerExists: true } }).thenRejects({ kind: 'closed' });
+    given([enrolled]).when({ type: 'ChangeCustomerDetails', customerId: 'cu-1', patch: { name: 'X' }, currentFields: null, now, context: { campaign: closed, sellerExists: true, archived: false } }).thenRejects({ kind: 'closed' });
   });
 });
 
@@ -156,5 +172,73 @@ describe('enrollment', () => {
 
   it('refuses enrollment into a closed campaign', () => {
     expect(() => decideEnrollment(closed, [row(0)], now)).toThrow(expect.objectContaining({ kind: 'closed' }));
+  });
+});
+
+describe('customer decider: legal hold', () => {
+  const place = { type: 'PlaceLegalHold' as const, reasonCode: 'data-subject-request', reference: 'DSR-42', now };
+  const placed: CustomerEvent = { type: 'LegalHoldPlaced', data: { customerId: 'cu-1', reasonCode: 'data-subject-request', reference: 'DSR-42', at: now } };
+  const later = '2026-12-05T08:00:00.000Z';
+
+  it('places a hold, records nothing for the same hold again, and replaces it with another', () => {
+    given([enrolled]).when(place).then([placed]);
+    given([enrolled, placed]).when({ ...place, now: later }).then([]);
+    given([enrolled, placed]).when({ ...place, reasonCode: 'legal-obligation', now: later }).then([{ type: 'LegalHoldPlaced', data: { customerId: 'cu-1', reasonCode: 'legal-obligation', reference: 'DSR-42', at: later } }]);
+  });
+
+  it('places a hold on a customer whose anonymization is recorded (standard keeps the reference)', () => {
+    given([enrolled, { type: 'CustomerAnonymized', data: { customerId: 'cu-1', campaignId: 'cmp-1', mode: 'standard', certificateId: 'cert-1', at: now } }]).when(place).then([placed]);
+  });
+
+  it('refuses free text as a reference and a reason outside the list', () => {
+    given([enrolled]).when({ ...place, reference: 'the client phoned' }).thenRejects({ kind: 'invalid', field: 'reference' });
+    given([enrolled]).when({ ...place, reasonCode: 'DATA-SUBJECT-REQUEST' }).thenRejects({ kind: 'invalid', field: 'reasonCode' });
+  });
+
+  it('releases the hold in place, and refuses to release none (409 no-legal-hold) or on an unknown customer', () => {
+    given([enrolled, placed]).when({ type: 'ReleaseLegalHold', now: later }).then([{ type: 'LegalHoldReleased', data: { customerId: 'cu-1', at: later } }]);
+    given([enrolled]).when({ type: 'ReleaseLegalHold', now: later }).thenRejects({ kind: 'conflict', code: 'no-legal-hold' });
+    given([]).when(place).thenRejects({ kind: 'not-found', code: 'unknown-customer' });
+  });
+
+  it('folds holds and recorded anonymizations into state', () => {
+    const state = [enrolled, placed, { type: 'CustomerAnonymized', data: { customerId: 'cu-1', campaignId: 'cmp-1', mode: 'full', certificateId: 'c', at: now } } as CustomerEvent].reduce(
+      customerDecider.evolve,
+      customerDecider.initialState(),
+    );
+    expect(state).toMatchObject({ legalHold: { reasonCode: 'data-subject-request', reference: 'DSR-42', placedAt: now }, anonymized: 'full' });
+  });
+});
+
+describe('recording customers anonymized (bulk, without loading the streams)', () => {
+  const hold: LegalHold = { reasonCode: 'legal-obligation', reference: null, placedAt: now };
+  const free = (campaignId = 'cmp-1'): CustomerHoldFacts => ({ campaignId, legalHold: null, campaignLegalHold: null });
+  const facts = new Map<string, CustomerHoldFacts>([
+    ['cu-1', free()],
+    ['cu-2', free('cmp-2')],
+    ['cu-held', { ...free(), legalHold: hold }],
+    ['cu-campaign-held', { ...free(), campaignLegalHold: { ...hold, reasonCode: 'other' } }],
+  ]);
+  const record = (customerId: string, mode: 'standard' | 'full' = 'full') => ({ customerId, mode, certificateId: 'cert-9' });
+
+  it('records one event per customer, in order, with the campaign from the customer list', () => {
+    expect(decideCustomersAnonymized([record('cu-1'), record('cu-2', 'standard')], facts, now)).toEqual([
+      { type: 'CustomerAnonymized', data: { customerId: 'cu-1', campaignId: 'cmp-1', mode: 'full', certificateId: 'cert-9', at: now } },
+      { type: 'CustomerAnonymized', data: { customerId: 'cu-2', campaignId: 'cmp-2', mode: 'standard', certificateId: 'cert-9', at: now } },
+    ]);
+  });
+
+  it("refuses a customer under its own hold or its campaign's with 423 naming the entry and the hold's reason", () => {
+    expect(() => decideCustomersAnonymized([record('cu-1'), record('cu-held')], facts, now)).toThrow(
+      expect.objectContaining({ kind: 'locked', code: 'legal-hold', field: 'customers[1]', details: { reasonCode: 'legal-obligation' } }),
+    );
+    expect(() => decideCustomersAnonymized([record('cu-campaign-held')], facts, now)).toThrow(expect.objectContaining({ kind: 'locked', field: 'customers[0]', details: { reasonCode: 'other' } }));
+  });
+
+  it('refuses an unknown customer, a repeated one and a bad mode, naming the entry', () => {
+    expect(() => decideCustomersAnonymized([record('cu-1'), record('cu-404')], facts, now)).toThrow(expect.objectContaining({ kind: 'not-found', field: 'customers[1].customerId' }));
+    expect(() => decideCustomersAnonymized([record('cu-1'), record('cu-1')], facts, now)).toThrow(expect.objectContaining({ kind: 'invalid', field: 'customers[1].customerId' }));
+    expect(() => decideCustomersAnonymized([{ ...record('cu-1'), mode: 'partial' as 'full' }], facts, now)).toThrow(expect.objectContaining({ kind: 'invalid', field: 'customers[0].mode' }));
+    expect(() => decideCustomersAnonymized([{ ...record('cu-1'), certificateId: '' }], facts, now)).toThrow(expect.objectContaining({ kind: 'invalid', field: 'customers[0].certificateId' }));
   });
 });

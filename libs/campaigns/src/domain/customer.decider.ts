@@ -2,13 +2,16 @@ import { assertCampaignOpen, type CampaignState, RESPONSE_CODE } from './campaig
 import { assertNever, type Decider } from './decider';
 import { DomainError, invalid } from './domain-error';
 import { DETAIL_KEYS, type DetailsPatch, mergeFields } from './customer-details';
-import type { CustomerDetailsChange, CustomerEnrolled, CustomerEvent, CustomerPersonal, InteractionEvent } from './events';
+import type { AnonymizationMode, CustomerAnonymized, CustomerDetailsChange, CustomerEnrolled, CustomerEvent, CustomerPersonal, InteractionEvent } from './events';
+import { assertHoldToRelease, holdToPlace, type LegalHold, legalHoldRefusal, type PlaceLegalHold, type ReleaseLegalHold } from './legal-hold';
 import { requireUtcTime } from './time';
 
 /** What an interaction's rules need besides the customer's own stream, looked up by the handler. */
 export interface InteractionContext {
   campaign: CampaignState;
   sellerExists: boolean;
+  /** Off the working list: no interactions (details stay correctable, Art. 16). */
+  archived: boolean;
 }
 
 type Flat = Record<string, string | number | boolean>;
@@ -21,11 +24,20 @@ export type LogCall = { type: 'LogCall'; interactionId: string; sellerId: string
 export type RegisterResponse = { type: 'RegisterResponse'; interactionId: string; sellerId: string; code: string; comment?: string; at?: string; now: string };
 export type RegisterSale = { type: 'RegisterSale'; interactionId: string; sellerId: string; sku: string; quantity: number; unitPriceMinor?: number; extraFields?: Flat; at?: string; now: string };
 export type InteractionCommand = LogSms | LogEmail | LogCall | RegisterResponse | RegisterSale;
-export type CustomerCommand = (ChangeCustomerDetails | InteractionCommand) & { context: InteractionContext };
+export type CustomerCommand = ((ChangeCustomerDetails | InteractionCommand) & { context: InteractionContext }) | PlaceLegalHold | ReleaseLegalHold;
 
 export type CustomerState =
   | { status: 'none' }
-  | { status: 'enrolled'; customerId: string; campaignId: string; controllerId: string; interactions: number };
+  | {
+      status: 'enrolled';
+      customerId: string;
+      campaignId: string;
+      controllerId: string;
+      interactions: number;
+      legalHold: LegalHold | null;
+      /** The last anonymization recorded on the stream (the keys say what is gone). */
+      anonymized: AnonymizationMode | null;
+    };
 
 export const MAX_SALE_QUANTITY = 10_000;
 
@@ -36,6 +48,7 @@ function requireSeller(context: InteractionContext): void {
 function decideInteraction(command: InteractionCommand, state: CustomerState & { status: 'enrolled' }, context: InteractionContext): InteractionEvent {
   const campaign = context.campaign;
   assertCampaignOpen(campaign);
+  if (context.archived) throw new DomainError('conflict', 'customer-archived', 'the customer is archived: it takes no interactions until it is unarchived');
   requireSeller(context);
   // Times are stored in one form (UTC, milliseconds), whatever offset they were sent with.
   const at = 'at' in command && command.at !== undefined ? requireUtcTime(command.at, 'at') : command.now;
@@ -93,7 +106,15 @@ export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerSt
   evolve: (state, event) => {
     switch (event.type) {
       case 'CustomerEnrolled':
-        return { status: 'enrolled', customerId: event.data.customerId, campaignId: event.data.campaignId, controllerId: event.data.controllerId, interactions: 0 };
+        return {
+          status: 'enrolled',
+          customerId: event.data.customerId,
+          campaignId: event.data.campaignId,
+          controllerId: event.data.controllerId,
+          interactions: 0,
+          legalHold: null,
+          anonymized: null,
+        };
       case 'CustomerDetailsChanged':
         return state;
       case 'SmsLogged':
@@ -102,12 +123,27 @@ export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerSt
       case 'ResponseRegistered':
       case 'ProductRegistered':
         return state.status === 'enrolled' ? { ...state, interactions: state.interactions + 1 } : state;
+      case 'LegalHoldPlaced':
+        return state.status === 'enrolled' ? { ...state, legalHold: { reasonCode: event.data.reasonCode, reference: event.data.reference, placedAt: event.data.at } } : state;
+      case 'LegalHoldReleased':
+        return state.status === 'enrolled' ? { ...state, legalHold: null } : state;
+      case 'CustomerAnonymized':
+        return state.status === 'enrolled' ? { ...state, anonymized: event.data.mode } : state;
       default:
         return assertNever(event);
     }
   },
   decide: (command, state) => {
     if (state.status === 'none') throw new DomainError('not-found', 'unknown-customer', 'no such customer');
+    if (command.type === 'PlaceLegalHold') {
+      // Anonymized customers take holds too: a hold after standard mode keeps the reference.
+      const hold = holdToPlace(state.legalHold, command);
+      return hold ? [{ type: 'LegalHoldPlaced', data: { customerId: state.customerId, ...hold, at: command.now } }] : [];
+    }
+    if (command.type === 'ReleaseLegalHold') {
+      assertHoldToRelease(state.legalHold);
+      return [{ type: 'LegalHoldReleased', data: { customerId: state.customerId, at: command.now } }];
+    }
     if (command.type === 'ChangeCustomerDetails') {
       assertCampaignOpen(command.context.campaign);
       const { patch } = command;
@@ -150,4 +186,43 @@ export function decideEnrollment(campaign: CampaignState, rows: EnrollmentRow[],
     personal: row.personal,
     reference: { customerRef: row.customerRef.trim() },
   }));
+}
+
+export interface CustomerAnonymizedRecord {
+  customerId: string;
+  mode: AnonymizationMode;
+  certificateId: string;
+}
+
+/** What recording a customer's anonymization checks, from the customer list and its campaign. */
+export interface CustomerHoldFacts {
+  campaignId: string;
+  legalHold: LegalHold | null;
+  campaignLegalHold: LegalHold | null;
+}
+
+/**
+ * Records anonymizations the compliance service has carried out (it decides the mode from the
+ * keys' tombstones), one event per customer stream, without loading the streams: built for a
+ * campaign's 100,000 customers at once. A customer under a hold of its own or of its campaign is
+ * refused (423 stating the hold's reason), as is an id that names no customer; both name the entry.
+ */
+export function decideCustomersAnonymized(records: CustomerAnonymizedRecord[], facts: ReadonlyMap<string, CustomerHoldFacts>, now: string): CustomerAnonymized[] {
+  const seen = new Map<string, number>();
+  return records.map((record, i) => {
+    const field = `customers[${i}]`;
+    const earlier = seen.get(record.customerId);
+    if (earlier !== undefined) throw invalid(`${field}.customerId`, `${field}.customerId repeats customers[${earlier}].customerId`, 'duplicate-customer-id');
+    seen.set(record.customerId, i);
+    if (record.mode !== 'standard' && record.mode !== 'full') throw invalid(`${field}.mode`, `${field}.mode must be standard or full`);
+    if (typeof record.certificateId !== 'string' || record.certificateId.length === 0) throw invalid(`${field}.certificateId`, `${field}.certificateId must name the certificate`);
+    const customer = facts.get(record.customerId);
+    if (!customer) throw new DomainError('not-found', 'unknown-customer', `${field}.customerId names no customer`, `${field}.customerId`);
+    if (customer.legalHold) throw legalHoldRefusal(customer.legalHold, `${field} (the customer)`, field);
+    if (customer.campaignLegalHold) throw legalHoldRefusal(customer.campaignLegalHold, `${field} (through its campaign)`, field);
+    return {
+      type: 'CustomerAnonymized',
+      data: { customerId: record.customerId, campaignId: customer.campaignId, mode: record.mode, certificateId: record.certificateId, at: now },
+    };
+  });
 }

@@ -4,8 +4,8 @@ import type { ProblemSlugOfStatus } from '@app/platform';
  * A rule the domain refuses a command by. Messages name fields and rules, never values: they
  * reach HTTP responses and logs.
  */
-/** invalid: 400; unprocessable: 422 (refers to what does not exist); not-found: 404; conflict and closed: 409; gone: 410. */
-export type DomainErrorKind = 'invalid' | 'unprocessable' | 'not-found' | 'conflict' | 'closed' | 'gone';
+/** invalid: 400; unprocessable: 422 (refers to what does not exist); not-found: 404; conflict and closed: 409; gone: 410; locked: 423 (a legal hold). */
+export type DomainErrorKind = 'invalid' | 'unprocessable' | 'not-found' | 'conflict' | 'closed' | 'gone' | 'locked';
 
 interface KindStatus {
   unprocessable: 422;
@@ -13,6 +13,7 @@ interface KindStatus {
   conflict: 409;
   closed: 409;
   gone: 410;
+  locked: 423;
 }
 
 /**
@@ -30,6 +31,8 @@ export class DomainError<Kind extends DomainErrorKind = DomainErrorKind> extends
     message: string,
     /** For `invalid`: the offending field, as a request path (`products[2].sku`). */
     readonly field?: string,
+    /** Plain codes the answer adds as problem members (a hold's `reasonCode`); never request values. */
+    readonly details?: Record<string, string>,
   ) {
     super(message);
   }

@@ -1,3 +1,5 @@
+import type { ReasonCode } from './legal-hold';
+
 /** Structurally the event store's DomainEvent; declared here so the domain imports nothing. */
 export interface DomainEvent<Type extends string, Data extends object> {
   type: Type;
@@ -50,6 +52,32 @@ export type CampaignDefinition = {
 export type CampaignCreated = DomainEvent<'CampaignCreated', CampaignDefinition & { at: string }>;
 
 export type CampaignClosed = DomainEvent<'CampaignClosed', { campaignId: string; at: string }>;
+
+export type AnonymizationMode = 'standard' | 'full';
+
+/** A legal hold, on the campaign stream (`campaignId`) or a customer's (`customerId`). `reference`: a ticket id or null. */
+export type CampaignLegalHoldPlaced = DomainEvent<'LegalHoldPlaced', { campaignId: string; reasonCode: ReasonCode; reference: string | null; at: string }>;
+export type CampaignLegalHoldReleased = DomainEvent<'LegalHoldReleased', { campaignId: string; at: string }>;
+export type CustomerLegalHoldPlaced = DomainEvent<'LegalHoldPlaced', { customerId: string; reasonCode: ReasonCode; reference: string | null; at: string }>;
+export type CustomerLegalHoldReleased = DomainEvent<'LegalHoldReleased', { customerId: string; at: string }>;
+
+/**
+ * Recorded facts of an anonymization. The keys are the truth (their tombstones say what is gone);
+ * the compliance service destroys them and records these in the same transaction.
+ */
+export type CampaignAnonymized = DomainEvent<
+  'CampaignAnonymized',
+  { campaignId: string; mode: AnonymizationMode; customersAffected: number; keysDestroyed: number; certificateId: string; at: string }
+>;
+export type CustomerAnonymized = DomainEvent<'CustomerAnonymized', { customerId: string; campaignId: string; mode: AnonymizationMode; certificateId: string; at: string }>;
+
+/**
+ * Customers leave (or rejoin) the sellers' working list. `customerIds: null` is every customer of
+ * the campaign enrolled before the event (archiving all takes the keyspace FOR UPDATE, so no
+ * enrollment is in flight across it); for unarchiving, every archived one.
+ */
+export type CustomersArchived = DomainEvent<'CustomersArchived', { campaignId: string; customerIds: string[] | null; at: string }>;
+export type CustomersUnarchived = DomainEvent<'CustomersUnarchived', { campaignId: string; customerIds: string[] | null; at: string }>;
 
 export type CustomerPersonal = {
   name?: string;
@@ -107,9 +135,16 @@ export type ProductRegistered = DomainEvent<
 
 export type ControllerEvent = ControllerRegistered;
 export type SellerEvent = SellerUpserted;
-export type CampaignEvent = CampaignCreated | CampaignClosed;
+export type CampaignEvent =
+  | CampaignCreated
+  | CampaignClosed
+  | CampaignLegalHoldPlaced
+  | CampaignLegalHoldReleased
+  | CampaignAnonymized
+  | CustomersArchived
+  | CustomersUnarchived;
 export type InteractionEvent = SmsLogged | EmailLogged | CallLogged | ResponseRegistered | ProductRegistered;
-export type CustomerEvent = CustomerEnrolled | CustomerDetailsChanged | InteractionEvent;
+export type CustomerEvent = CustomerEnrolled | CustomerDetailsChanged | InteractionEvent | CustomerLegalHoldPlaced | CustomerLegalHoldReleased | CustomerAnonymized;
 
 export const INTERACTION_TYPES = ['SmsLogged', 'EmailLogged', 'CallLogged', 'ResponseRegistered', 'ProductRegistered'] as const;
 

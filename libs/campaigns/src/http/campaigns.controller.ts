@@ -3,6 +3,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Query, Req, 
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { ArchiveCustomersCommand } from '../application/commands/archive-customers/archive-customers.command';
 import { CloseCampaignCommand } from '../application/commands/close-campaign/close-campaign.command';
 import { CreateCampaignCommand } from '../application/commands/create-campaign/create-campaign.command';
 import { RegisterControllerCommand } from '../application/commands/register-controller/register-controller.command';
@@ -13,7 +14,7 @@ import { commandRequest } from './command-request';
 import { DomainProblemsInterceptor } from './domain-problems.interceptor';
 import { WaitForInterceptor } from './wait-for.interceptor';
 import { CreateCampaignDto, RegisterControllerDto, UpsertSellerDto } from './dto/campaign.dto';
-import { WaitForQueryDto } from './dto/customer.dto';
+import { ArchiveCustomersDto, WaitForQueryDto } from './dto/customer.dto';
 import { ID_PATTERN } from './dto/validators';
 
 // A position in the real format (opaque to clients): transaction id and log position.
@@ -72,7 +73,8 @@ export class CampaignsController {
     schema: {
       example: {
         campaignId: '0b6f3c1e-3f7a-4c55-9d1e-2a9b8c7d6e5f', controllerId: 'telco-no', name: 'Winter broadband 2026', purpose: 'Telemarketing', startsOn: '2026-12-01', endsOn: '2026-12-31',
-        currency: 'NOK', timeZone: 'Europe/Oslo', status: 'active', anonymization: null, legalHold: null, customerCount: 1200,
+        currency: 'NOK', timeZone: 'Europe/Oslo', status: 'closed', anonymization: null,
+        legalHold: { reasonCode: 'legal-obligation', reference: 'CASE-2027/114', placedAt: '2027-01-15T09:00:00.000Z' }, customerCount: 1200, archivedCount: 1150,
         products: [{ sku: 'BB-100', name: 'Broadband 100', unitPriceMinor: 49900 }], budgets: [{ sellerId: 'seller-17', targetMinor: 5000000 }],
         responseCodes: ['sold', 'not-interested', 'call-back'], retention: { anonymizeAfterDays: 30, fullAnonymizeAfterDays: 365 },
       },
@@ -91,6 +93,36 @@ export class CampaignsController {
   async closeCampaign(@Param('id') id: string, @Body() body: unknown, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     assertNoBody(body);
     const outcome = await this.commands.execute(new CloseCampaignCommand(commandRequest(req, principal, {}), id));
+    res.status(outcome.status);
+    return outcome.body;
+  }
+
+  @Post('campaigns/:id/archive')
+  @HttpCode(200)
+  @Roles('service', 'compliance', 'admin')
+  @ApiOperation({
+    summary: 'Archive customers: off the sellers\' working list, no interactions (409 customer-archived), still readable',
+    description:
+      'The given customerIds, or every customer of the campaign when left out (one event however many). Reversible with /unarchive; archived customers can still be anonymized. `archived` counts the customers whose state changed (0 when all were archived already).',
+  })
+  @CommandRoute({ field: 'customerIds[0]', message: 'customerIds[0] must be a customer id (a UUID)' }, {}, 'unknown-campaign', 'customer-not-in-campaign')
+  @ApiOkResponse({ schema: { example: { archived: 20000, position } } })
+  async archive(@Param('id') id: string, @Body() body: ArchiveCustomersDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.archiving(req, res, principal, id, body ?? {}, true);
+  }
+
+  @Post('campaigns/:id/unarchive')
+  @HttpCode(200)
+  @Roles('service', 'compliance', 'admin')
+  @ApiOperation({ summary: 'Unarchive customers: back on the working list', description: 'The given customerIds, or every archived customer of the campaign when left out. `unarchived` counts the customers whose state changed.' })
+  @CommandRoute({ field: 'customerIds[0]', message: 'customerIds[0] must be a customer id (a UUID)' }, {}, 'unknown-campaign', 'customer-not-in-campaign')
+  @ApiOkResponse({ schema: { example: { unarchived: 12, position } } })
+  async unarchive(@Param('id') id: string, @Body() body: ArchiveCustomersDto, @CurrentPrincipal() principal: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.archiving(req, res, principal, id, body ?? {}, false);
+  }
+
+  private async archiving(req: Request, res: Response, principal: Principal, id: string, body: ArchiveCustomersDto, archive: boolean) {
+    const outcome = await this.commands.execute(new ArchiveCustomersCommand(commandRequest(req, principal, body), id, body.customerIds ?? null, archive));
     res.status(outcome.status);
     return outcome.body;
   }

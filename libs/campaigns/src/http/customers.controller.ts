@@ -21,11 +21,11 @@ const position = '00000000000000000917-00000000000000004211';
 const customerId = '5d0c9f1a-6b1e-4c2d-8e3f-7a6b5c4d3e2f';
 const interactionCreated = { schema: { example: { interactionId: '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d', position } } };
 /** What every interaction route answers with besides the body's errors. */
-const interactionProblems: ProblemEntry[] = ['unknown-customer', 'unknown-seller', 'campaign-closed', 'customer-anonymized'];
+const interactionProblems: ProblemEntry[] = ['unknown-customer', 'unknown-seller', 'campaign-closed', 'customer-archived', 'customer-anonymized'];
 const sellerBinding = "A caller whose only write role is seller (no service, no admin) records interactions only under its token's sellerId claim; another sellerId, or no claim, is a 403.";
 const exampleCustomer = {
   customerId, campaignId: '0b6f3c1e-3f7a-4c55-9d1e-2a9b8c7d6e5f', controllerId: 'telco-no', status: 'active', anonymization: null, customerRef: 'CRM-000123',
-  personal: { name: 'Kari Nordmann', email: 'kari@example.no', phone: '+4791234567', fields: { segment: 'B2C' } },
+  personal: { name: 'Kari Nordmann', email: 'kari@example.no', phone: '+4791234567', fields: { segment: 'B2C' } }, archived: false, legalHold: null,
 };
 
 @ApiTags('customers and interactions')
@@ -72,17 +72,17 @@ export class CustomersController {
   @Get('campaigns/:id/customers')
   @UseInterceptors(WaitForInterceptor)
   @Roles('service', 'seller', 'admin')
-  @ApiOperation({ summary: 'Page through a campaign\'s customers (without timelines)' })
+  @ApiOperation({ summary: 'Page through a campaign\'s customers (without timelines)', description: 'The working list by default; ?status=archived for archived customers, ?status=all for both.' })
   @ReadRoute(['validation', { errors: [{ field: 'limit', message: 'limit must be at most 500' }] }], 'unknown-campaign')
   @ApiOkResponse({ schema: { example: { items: [exampleCustomer], nextCursor: 'c2VxOjUw' } } })
   listCustomers(@Param('id') campaignId: string, @Query() query: ListCustomersQueryDto, @CurrentPrincipal() principal: Principal) {
-    return this.queries.execute(new ListCustomersQuery(principal, campaignId, query.limit ?? 50, query.cursor));
+    return this.queries.execute(new ListCustomersQuery(principal, campaignId, query.limit ?? 50, query.cursor, query.status ?? 'active'));
   }
 
   @Get('customers/:id')
   @UseInterceptors(WaitForInterceptor)
   @Roles('service', 'seller', 'admin')
-  @ApiOperation({ summary: 'The customer card: details, reference and timeline, opened in scope' })
+  @ApiOperation({ summary: 'The customer card: details, reference, archive state, legal hold and timeline, opened in scope', description: 'Archived customers are read like any other.' })
   @ReadRoute('unknown-customer')
   @ApiOkResponse({
     schema: {

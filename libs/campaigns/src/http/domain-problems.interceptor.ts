@@ -9,7 +9,7 @@ export function toProblem(error: unknown): unknown {
   if (error instanceof DomainError) {
     if (error.kind === 'invalid') return new ValidationProblem([{ field: error.field ?? 'body', message: error.message }], error.message);
     const refusal = error as DomainError<Exclude<DomainError['kind'], 'invalid'>>;
-    return new ProblemException(refusal.code, refusal.message, refusal.field ? { errors: [{ field: refusal.field, message: refusal.message }] } : {});
+    return new ProblemException(refusal.code, refusal.message, { ...refusal.details, ...(refusal.field ? { errors: [{ field: refusal.field, message: refusal.message }] } : {}) });
   }
   if (error instanceof KeyDestroyed) return new ProblemException('customer-anonymized', 'The customer has been anonymized.');
   if (error instanceof KeyspaceClosed) return new ProblemException('campaign-anonymized', 'The campaign has been anonymized.');

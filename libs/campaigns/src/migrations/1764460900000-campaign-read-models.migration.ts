@@ -43,5 +43,3 @@ export class CampaignReadModels1764460900000 implements MigrationInterface {
     await runner.query(`DROP TABLE IF EXISTS app.customers`);
   }
 }
-
-export const campaignsMigrations = [CampaignReadModels1764460900000];

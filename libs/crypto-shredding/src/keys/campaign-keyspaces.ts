@@ -19,6 +19,10 @@ import { KeyDestroyed, KeyspaceClosed } from '../errors';
  * - A seller rename takes the seller's key row FOR SHARE (`lockLiveKey`) for the same reason
  *   against a seller erasure: the rename commits first and its name is shredded, or it sees the
  *   key gone and is refused.
+ * - Legal-hold changes take the keyspace FOR SHARE (`lockShared`, any status); an anonymization
+ *   takes it FOR UPDATE (`lockForDestroy`) before it reads the holds it decides on, so it sees every
+ *   hold committed before it and a hold placed later waits for it to commit. Archiving all of a
+ *   campaign's customers takes it FOR UPDATE too: no enrollment is in flight across it.
  */
 @Injectable()
 export class CampaignKeyspaces {
@@ -38,6 +42,16 @@ export class CampaignKeyspaces {
     if (rows.length === 0 || rows[0].status !== 'live') throw new KeyspaceClosed(campaignId, rows[0]?.status ?? null);
   }
 
+  /**
+   * FOR SHARE on the keyspace whatever its status; null when there is none. For changes that
+   * must not cross a decision taken under `lockForDestroy` (a legal hold placed while an
+   * anonymization reads the holds) but are allowed on an anonymized campaign.
+   */
+  async lockShared(tx: EntityManager, campaignId: string): Promise<string | null> {
+    const rows: { status: string }[] = await tx.query(`SELECT status FROM crypto.campaign_keyspaces WHERE campaign_id = $1 FOR SHARE`, [campaignId]);
+    return rows[0]?.status ?? null;
+  }
+
   /** FOR SHARE on a customer's key row; throws KeyDestroyed when its key is gone. */
   async lockCustomerKey(tx: EntityManager, keyId: string): Promise<void> {
     if (!(await this.lockLiveKey(tx, keyId))) throw new KeyDestroyed(keyId);
@@ -52,7 +66,11 @@ export class CampaignKeyspaces {
     return rows.length > 0 && !rows[0].destroyed;
   }
 
-  /** FOR UPDATE on the keyspace: what a destroyer takes before touching any key of the campaign. */
+  /**
+   * FOR UPDATE on the keyspace: what a destroyer takes before touching any key of the campaign,
+   * and before reading what it decides on (legal holds). Also what archiving every customer of a
+   * campaign takes, so no enrollment is in flight across it.
+   */
   async lockForDestroy(tx: EntityManager, campaignId: string): Promise<string | null> {
     const rows: { status: string }[] = await tx.query(
       `SELECT status FROM crypto.campaign_keyspaces WHERE campaign_id = $1 FOR UPDATE`,

@@ -141,7 +141,8 @@ export class SealingEventStore {
   /**
    * Bulk creation of new streams (enrollment), in two halves so the caller can overlap them with
    * other writes: seal everything in one pass (no I/O when every key is in `knownKeys`), then
-   * `appendPrepared` in one INSERT where the adapter supports it. Every stream must be new.
+   * `appendPrepared` in one INSERT where the adapter supports it. Every stream must be new there;
+   * the sealing half is also `appendToStreams`'s.
    */
   async prepareNewStreams(
     items: NewStreamItem[],
@@ -181,6 +182,21 @@ export class SealingEventStore {
         })),
       })),
     };
+  }
+
+  /**
+   * One batch of events on each of many existing streams, each at its end (a fact recorded on
+   * many customers at once): sealed in one pass, appended in one statement where the adapter
+   * supports it, else one `stream_exists` append per stream. Positions follow the input order.
+   */
+  async appendToStreams(items: NewStreamItem[], options: { tx?: EntityManager; metadata?: SealingAppendOptions['metadata'] }): Promise<{ positions: Position[] }> {
+    const prepared = await this.prepareNewStreams(items, options);
+    if (this.store.appendToStreams) return this.store.appendToStreams(prepared.streams, { tx: options.tx });
+    const positions: Position[] = [];
+    for (const stream of prepared.streams) {
+      positions.push(...(await this.store.append(stream.streamId, stream.events, { expectedRevision: 'stream_exists', tx: options.tx })).positions);
+    }
+    return { positions };
   }
 
   async appendPrepared(prepared: PreparedStreams, tx?: EntityManager): Promise<{ positions: Position[] }> {

@@ -99,6 +99,36 @@ export const PROBLEM_TYPES = {
     meaning: 'Other writes to the same customer or campaign won every retry; repeat the request (with the same Idempotency-Key).',
     detail: 'The resource changed concurrently; retry the request.',
   },
+  'customer-archived': {
+    status: 409,
+    title: 'Conflict',
+    meaning: 'The customer is archived: it takes no interactions until it is unarchived (it stays readable and can be anonymized).',
+    detail: 'the customer is archived: it takes no interactions until it is unarchived',
+  },
+  'no-legal-hold': {
+    status: 409,
+    title: 'Conflict',
+    meaning: 'There is no legal hold to release on this campaign or customer.',
+    detail: 'the campaign has no legal hold to release',
+  },
+  'already-anonymized': {
+    status: 409,
+    title: 'Conflict',
+    meaning: 'This anonymization was already done: a mode applied before, or standard after full. Standard then full is the only repeat allowed.',
+    detail: "the campaign's full anonymization is already recorded",
+  },
+  'customer-not-in-campaign': {
+    status: 422,
+    title: 'Unprocessable Content',
+    meaning: 'A customer id in the body names no customer of this campaign; the field names its index.',
+    detail: 'customerIds[2] names no customer of this campaign',
+  },
+  'legal-hold': {
+    status: 423,
+    title: 'Locked',
+    meaning: 'The campaign or customer is under a legal hold: it cannot be anonymized until the hold is released. `reasonCode` names the hold\'s ground.',
+    detail: 'the campaign is under a legal hold (legal-obligation)',
+  },
   'campaign-anonymized': {
     status: 410,
     title: 'Gone',

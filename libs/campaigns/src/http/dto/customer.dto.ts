@@ -227,4 +227,27 @@ export class ListCustomersQueryDto extends WaitForQueryDto {
   @IsString()
   @MaxLength(200)
   cursor?: string;
+
+  @ApiPropertyOptional({
+    enum: ['active', 'archived', 'all'],
+    default: 'active',
+    description: 'active: the working list (customers not archived, anonymized ones included); archived: only archived customers; all: both',
+  })
+  @IsOptional()
+  @IsIn(['active', 'archived', 'all'])
+  status?: 'active' | 'archived' | 'all';
+}
+
+export class ArchiveCustomersDto {
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['5d0c9f1a-6b1e-4c2d-8e3f-7a6b5c4d3e2f'],
+    description: 'Customers of this campaign (1-10,000); leave it out for all of them. An id that is no customer of the campaign is a 422 naming customerIds[i].',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1, { message: 'customerIds must list at least one customer id (leave it out for all customers)' })
+  @ArrayMaxSize(10_000)
+  @IsString({ each: true })
+  customerIds?: string[];
 }

@@ -46,9 +46,11 @@ export class ChangeCustomerDetailsHandler implements ICommandHandler<ChangeCusto
     const normalized = assertIdentifiers(this.blindIndex, set.map((kind) => ({ field: kind, kind, value: patch[kind]! })));
     if (typeof patch.phone === 'string') patch.phone = normalized.get('phone')!; // stored in E.164, as enrollment does
     return this.executor.execute(request, async (tx) => {
-      const { customer, keys } = await this.lookups.customerInScope(tx, request.principal, customerId);
+      // The row FOR UPDATE first: this command rewrites it after appending, and a hold or another
+      // change of this customer that appended first would otherwise wait for it while it waits for them.
+      const { customer, keys } = await this.lookups.customerInScope(tx, request.principal, customerId, { lock: 'update' });
       await this.keyspaces.lockCustomerKey(tx, keys.contentKeyId);
-      const context = { campaign: await this.lookups.campaign(tx, customer.campaignId), sellerExists: true };
+      const context = { campaign: await this.lookups.campaign(tx, customer.campaignId), sellerExists: true, archived: customer.archived };
       let before: CustomerPersonal = {};
       const { events, result } = await this.decisions.decideWith(
         tx,

@@ -27,13 +27,15 @@ export class RecordInteractionHandler implements ICommandHandler<RecordInteracti
     // Before any lookup: the answer then says nothing about the customer.
     assertWritesAsSeller(request.principal, interaction.sellerId);
     return this.executor.execute(request, async (tx) => {
-      const { customer, keys } = await this.lookups.customerInScope(tx, request.principal, customerId);
+      // FOR SHARE on the customer's row: an archiving in flight is waited for, and then refuses this (409).
+      const { customer, keys } = await this.lookups.customerInScope(tx, request.principal, customerId, { lock: 'share' });
       // FOR SHARE on the customer's key: an anonymization either waits for this write (and then
       // shreds it) or has already won, and this fails with 410.
       await this.keyspaces.lockCustomerKey(tx, keys.contentKeyId);
       const context = {
         campaign: await this.lookups.campaign(tx, customer.campaignId),
         sellerExists: await this.lookups.sellerExists(tx, interaction.sellerId),
+        archived: customer.archived,
       };
       const interactionId = this.newId();
       const phone = 'phone' in interaction ? { phone: e164OrAsGiven(this.blindIndex, interaction.phone) } : {};

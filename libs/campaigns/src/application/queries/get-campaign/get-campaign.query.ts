@@ -1,13 +1,9 @@
 import type { Principal } from '@app/platform';
 import { Query } from '@nestjs/cqrs';
-import type { CampaignDefinition } from '../../../domain/events';
+import type { CampaignFacts } from '../../services/campaign-records';
 
-export type CampaignView = CampaignDefinition & {
-  status: 'active' | 'closed' | 'anonymized';
-  anonymization: { mode: 'standard' | 'full'; at: string; certificateId: string | null } | null;
-  legalHold: null;
-  customerCount: number;
-};
+/** The campaign's facts as GET answers them: a seller sees only its own budget. */
+export type CampaignView = Omit<CampaignFacts, 'closedAt'>;
 
 export class GetCampaignQuery extends Query<CampaignView> {
   constructor(

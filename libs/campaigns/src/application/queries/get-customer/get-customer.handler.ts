@@ -1,25 +1,21 @@
-import { SealingEventStore } from '@app/event-store';
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { streams } from '../../../domain/events';
 import { CampaignLookups } from '../../campaign-lookups';
-import { customerView, type CustomerView } from '../../customer-view';
+import type { CustomerView } from '../../customer-view';
+import { CustomerCards } from '../../services/customer-cards';
 import { GetCustomerQuery } from './get-customer.query';
 
-/** Loads the stream and opens every personal payload in one batch (one key lookup per key). */
+/** The card of one customer in scope; archived ones are read like any other. */
 @QueryHandler(GetCustomerQuery)
 export class GetCustomerHandler implements IQueryHandler<GetCustomerQuery> {
   constructor(
     @Inject(CampaignLookups) private readonly lookups: CampaignLookups,
-    @Inject(SealingEventStore) private readonly store: SealingEventStore,
+    @Inject(CustomerCards) private readonly cards: CustomerCards,
   ) {}
 
   async execute({ principal, customerId }: GetCustomerQuery): Promise<CustomerView> {
     const { customer, keys } = await this.lookups.customerInScope(undefined, principal, customerId);
-    const [events, campaign] = await Promise.all([
-      this.store.readStream(streams.customer(customerId)).then((sealed) => this.store.open(sealed)),
-      this.lookups.campaign(undefined, customer.campaignId),
-    ]);
-    return customerView(events, keys, campaign);
+    const [{ campaign: _campaign, ...card }] = await this.cards.cardsOf(undefined, [{ customerId, campaignId: customer.campaignId, archived: customer.archived, keys }]);
+    return card;
   }
 }

@@ -25,9 +25,9 @@ export class ListCustomersHandler implements IQueryHandler<ListCustomersQuery> {
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
-  async execute({ principal, campaignId, limit, cursor }: ListCustomersQuery): Promise<CustomerPage> {
+  async execute({ principal, campaignId, limit, cursor, status }: ListCustomersQuery): Promise<CustomerPage> {
     await this.lookups.campaignInScope(undefined, principal, campaignId);
-    const rows = await this.customerList.page(this.dataSource, campaignId, limit + 1, cursor ? decodeCursor(cursor) : null);
+    const rows = await this.customerList.page(this.dataSource, campaignId, limit + 1, cursor ? decodeCursor(cursor) : null, status);
     const page = rows.slice(0, limit);
     const keys = await this.customerKeys.of(this.dataSource, page.map((row) => row.customerId));
     return {
@@ -41,6 +41,8 @@ export class ListCustomersHandler implements IQueryHandler<ListCustomersQuery> {
           anonymization,
           customerRef: anonymization?.mode === 'full' ? null : row.customerRef,
           personal: anonymization ? null : personalView(row.personal),
+          archived: row.archivedAt !== null,
+          legalHold: row.legalHold,
         };
       }),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].seq) : null,

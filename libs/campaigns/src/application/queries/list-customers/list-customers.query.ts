@@ -1,5 +1,6 @@
 import type { Principal } from '@app/platform';
 import { Query } from '@nestjs/cqrs';
+import type { ArchiveStatus } from '../../../read-models/customer-list.read-model';
 import type { CustomerSummary } from '../../customer-view';
 
 export interface CustomerPage {
@@ -13,6 +14,8 @@ export class ListCustomersQuery extends Query<CustomerPage> {
     readonly campaignId: string,
     readonly limit: number,
     readonly cursor: string | undefined,
+    /** The working list (`active`, the default), the archived customers, or `all`. */
+    readonly status: ArchiveStatus = 'active',
   ) {
     super();
   }
