@@ -1,0 +1,10 @@
+export { complianceMigrations } from './migrations/1764461100000-compliance.migration';
+export { COMPLIANCE_CLOCK, type ComplianceClock } from './clock';
+
+export { isReasonCode, isReference, REASON_CODES, type ReasonCode, REFERENCE_PATTERN } from './domain/reason-codes';
+export { InvalidComplianceRecord } from './domain/compliance-record-error';
+export { type AuditEntry, type AuditEntryContent, type AuditEntryInput, type AuditScope, type AuditScopeIds } from './domain/audit-entry';
+
+export { canonicalJson } from './canonical-json';
+export { auditEntryHash } from './audit/audit-chain';
+export { type AuditBreak, type AuditHead, AuditLog, type AuditQuery, type AuditVerification } from './audit/audit-log';
