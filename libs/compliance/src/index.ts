@@ -1,4 +1,4 @@
-export { ComplianceRecordsModule } from './compliance.module';
+export { ComplianceModule, ComplianceRecordsModule } from './compliance.module';
 export { complianceMigrations } from './migrations/1764461100000-compliance.migration';
 export { COMPLIANCE_CLOCK, type ComplianceClock } from './clock';
 
