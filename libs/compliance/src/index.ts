@@ -1,5 +1,5 @@
 export { ComplianceModule, ComplianceRecordsModule } from './compliance.module';
-export { complianceMigrations } from './migrations/1764461100000-compliance.migration';
+export { complianceMigrations } from './migrations/1764461200000-compliance.migration';
 export { COMPLIANCE_CLOCK, type ComplianceClock } from './clock';
 
 export { isReasonCode, isReference, REASON_CODES, type ReasonCode, REFERENCE_PATTERN } from './domain/reason-codes';

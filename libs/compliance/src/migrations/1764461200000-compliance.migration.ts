@@ -13,8 +13,8 @@ const reasonCodes = REASON_CODES.map((code) => `'${code}'`).join(', ');
  * compliance.certificates, and no TRIGGER privilege. The chain makes an edit made with the
  * triggers off visible to `AuditLog.verify`.
  */
-export class Compliance1764461100000 implements MigrationInterface {
-  name = 'Compliance1764461100000';
+export class Compliance1764461200000 implements MigrationInterface {
+  name = 'Compliance1764461200000';
 
   async up(runner: QueryRunner): Promise<void> {
     // seq is gapless (1, 2, 3, ...) and assigned under a lock by AuditLog.append, not by a
@@ -88,4 +88,4 @@ export class Compliance1764461100000 implements MigrationInterface {
   }
 }
 
-export const complianceMigrations = [Compliance1764461100000];
+export const complianceMigrations = [Compliance1764461200000];
