@@ -16,7 +16,7 @@ import {
   Sealer,
 } from '@app/crypto-shredding';
 import { loadConfig, PlatformModule } from '@app/platform';
-import { type INestApplicationContext, Module } from '@nestjs/common';
+import { type INestApplicationContext, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ENTITIES, MIGRATIONS } from '../../apps/migrations';
@@ -38,8 +38,11 @@ export interface CryptoContext {
   close(options?: { keepDataDir?: boolean }): Promise<void>;
 }
 
-/** The crypto core as the app wires it (Nest context, real PostgreSQL), with its own keyring folder unless given one. */
-export async function startCryptoContext(databaseUrl: string, options: { dataDir?: string; keyCacheTtlMs?: number } = {}): Promise<CryptoContext> {
+/**
+ * The crypto core as the app wires it (Nest context, real PostgreSQL), with its own keyring folder
+ * unless given one; `imports` adds modules built on it (`app.get` reaches their providers).
+ */
+export async function startCryptoContext(databaseUrl: string, options: { dataDir?: string; keyCacheTtlMs?: number; imports?: Type[] } = {}): Promise<CryptoContext> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'crypto-ctx-')));
   await chmod(dataDir, 0o700);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, KEY_CACHE_TTL_MS: String(options.keyCacheTtlMs ?? 60_000) });
@@ -54,6 +57,7 @@ export async function startCryptoContext(databaseUrl: string, options: { dataDir
         keyCacheTtlMs: config.KEY_CACHE_TTL_MS,
         defaultPhoneRegion: 'NO',
       }),
+      ...(options.imports ?? []),
     ],
   })
   class CryptoTestModule {}

@@ -1,5 +1,6 @@
 import { AnalyticsModule } from '@app/analytics';
 import { CampaignsModule } from '@app/campaigns';
+import { ComplianceModule } from '@app/compliance';
 import { CryptoShreddingModule, cryptoShreddingOptions } from '@app/crypto-shredding';
 import { EventStoreModule, SealedEventStoreModule } from '@app/event-store';
 import { HttpPlatformModule, PlatformModule, type PlatformOptions } from '@app/platform';
@@ -28,6 +29,7 @@ export class ApiModule {
         HttpPlatformModule,
         CampaignsModule,
         AnalyticsModule,
+        ComplianceModule,
         ...(options.withWorker ? [WorkerModule] : []),
         ...(options.extraModules ?? []),
       ],

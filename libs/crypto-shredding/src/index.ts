@@ -22,4 +22,12 @@ export { openWithKey, sealWithKey } from './sealing/seal-codec';
 export { BlindIndex, blindHash, type IndexEntry, type IndexMatch, type PreparedIndexRows } from './blind-index/blind-index';
 export { type IdentifierKind, InvalidIdentifier, normalizeEmail, normalizeIdentifier, normalizePhone } from './blind-index/normalizers';
 
-export { type ReindexSource, KeyringRotation, type RotationPhase, RotationInProgress, type RotationStatus } from './rotation/keyring-rotation';
+export {
+  type KekRetirement,
+  type ReindexSource,
+  KeyringRotation,
+  type RetirementObserver,
+  type RotationPhase,
+  RotationInProgress,
+  type RotationStatus,
+} from './rotation/keyring-rotation';

@@ -23,6 +23,8 @@ export interface DestroyResult {
   keyIds: string[];
   keysDestroyed: number;
   customersAffected: number;
+  /** KEK versions that wrapped the destroyed keys (a certificate is irrecoverable once all are retired). */
+  kekVersions: number[];
   /** What the key caches were told to evict. */
   notices: DestroyedNotice[];
   /** Null when nothing was left to destroy (a repeat). */
@@ -78,7 +80,7 @@ export class KeyShredder {
       [...parameters, by.actor, by.certificateId ?? null],
     );
     const keyIds = rows.map((row) => row.key_id);
-    if (keyIds.length === 0) return { keyIds, keysDestroyed: 0, customersAffected: 0, notices: [], ledgerEntry: null };
+    if (keyIds.length === 0) return { keyIds, keysDestroyed: 0, customersAffected: 0, kekVersions: [], notices: [], ledgerEntry: null };
 
     // Then the blind-index rows that go with them, and the liveness of customerRef rows of
     // customers whose content key went (so the same person can be enrolled again). Under READ
@@ -110,10 +112,10 @@ export class KeyShredder {
       await tx.query(`SELECT pg_notify($1, $2)`, [KEYS_DESTROYED_CHANNEL, JSON.stringify(notice)]);
     }
 
-    const kekVersions = [...new Set(rows.map((row) => row.kek_version))];
+    const kekVersions = [...new Set(rows.map((row) => row.kek_version))].sort((a, b) => a - b);
     const ledgerEntry = options.ledger === false ? null : await this.ledger.recordIntent(keyIds, kekVersions, xid);
     const customers = new Set(rows.filter((row) => row.scope !== 'seller').map((row) => row.subject_id));
-    return { keyIds, keysDestroyed: keyIds.length, customersAffected: customers.size, notices, ledgerEntry };
+    return { keyIds, keysDestroyed: keyIds.length, customersAffected: customers.size, kekVersions, notices, ledgerEntry };
   }
 
   /**

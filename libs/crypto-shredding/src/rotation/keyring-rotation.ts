@@ -37,6 +37,18 @@ export interface RotationRunOptions {
   afterRewrapBatch?: (batch: number) => Promise<void>;
 }
 
+/** What a finished retire phase tells its observers. */
+export interface KekRetirement {
+  rotationId: string;
+  /** The KEK versions this rotation retired. */
+  kekVersions: number[];
+  /** Every KEK version retired so far, by any rotation (this one included). */
+  allRetiredKekVersions: number[];
+}
+
+/** Told after a rotation retired KEK versions (compliance attests irrecoverability then). */
+export type RetirementObserver = (retirement: KekRetirement) => Promise<void>;
+
 export class RotationInProgress extends Error {
   override readonly name = 'RotationInProgress';
 }
@@ -49,6 +61,7 @@ export class RotationInProgress extends Error {
 @Injectable()
 export class KeyringRotation {
   private readonly logger = new Logger(KeyringRotation.name);
+  private readonly retirementObservers = new Set<RetirementObserver>();
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -57,6 +70,15 @@ export class KeyringRotation {
     @Inject(BlindIndex) private readonly blindIndex: BlindIndex,
     @Inject(ErasureLedger) private readonly ledger: ErasureLedger,
   ) {}
+
+  /**
+   * Registers an observer of the retire phase, for every rotation this instance runs; returns the
+   * unregistering function. Libs that must not be imported here (compliance) hook in this way.
+   */
+  onRetired(observer: RetirementObserver): () => void {
+    this.retirementObservers.add(observer);
+    return () => this.retirementObservers.delete(observer);
+  }
 
   async start(requestedBy: string): Promise<string> {
     const rotationId = randomUUID();
@@ -232,7 +254,9 @@ export class KeyringRotation {
   /**
    * Deletes old material once it is proven unused: no live key under a retiring KEK version and no
    * blind-index row under a retiring index key (activation made sure none can appear any more).
-   * Then compacts the erasure ledger.
+   * Then compacts the erasure ledger and tells the retirement observers. The phase is idempotent:
+   * when it stops after the material went (a crash, a failing observer), running the rotation
+   * again records the same retired versions and tells the observers again.
    */
   private async retire(rotationId: string, kekVersion: number, indexVersion: number): Promise<RotationPhase> {
     await this.keyring.reload();
@@ -241,14 +265,34 @@ export class KeyringRotation {
       this.logger.warn({ keys: oldKeys, rows: oldIndexRows }, 'rows under old versions appeared after verify; not retiring, verifying again');
       return 'verify';
     }
-    const retired = this.keyring.kekVersions().filter((v) => v !== kekVersion);
+    const retiring = this.keyring.kekVersions().filter((v) => v !== kekVersion);
     const oldIndex = [...this.keyring.indexKeys().keys()].filter((v) => v !== indexVersion);
-    if (retired.length > 0 || oldIndex.length > 0) await this.provider.retire({ keks: retired, indexKeys: oldIndex });
+    if (retiring.length > 0 || oldIndex.length > 0) await this.provider.retire({ keks: retiring, indexKeys: oldIndex });
     await this.keyring.reload();
     const present = new Set(this.keyring.kekVersions());
     const compacted = await this.ledger.rewrite((entry) => entry.kekVersions.some((v) => present.has(v)));
+    // On a resumed run the material is already gone and `retiring` is empty: the versions this
+    // rotation retired are then the ones it started from that are no longer present.
+    const [{ old }] = await this.dataSource.query(`SELECT old_kek_versions AS old FROM crypto.keyring_rotations WHERE rotation_id = $1`, [rotationId]);
+    const retired = [...new Set<number>([...(old as number[]), ...retiring])].filter((v) => !present.has(v)).sort((a, b) => a - b);
     await this.dataSource.query(`UPDATE crypto.keyring_rotations SET retired_kek_versions = $2 WHERE rotation_id = $1`, [rotationId, retired]);
     this.logger.log({ retiredKekVersions: retired, retiredIndexKeyVersions: oldIndex, ledgerEntriesCompacted: compacted }, 'keyring versions retired');
+    await this.tellRetirementObservers(rotationId, retired);
     return 'done';
+  }
+
+  private async tellRetirementObservers(rotationId: string, kekVersions: number[]): Promise<void> {
+    if (this.retirementObservers.size === 0) return;
+    const [{ all }] = await this.dataSource.query(
+      `SELECT coalesce(array_agg(DISTINCT v ORDER BY v), '{}') AS "all" FROM crypto.keyring_rotations, unnest(retired_kek_versions) AS v`,
+    );
+    for (const observer of this.retirementObservers) {
+      try {
+        await observer({ rotationId, kekVersions, allRetiredKekVersions: all as number[] });
+      } catch (error) {
+        this.logger.error({ err: error, rotationId }, 'a retirement observer failed; the rotation stays in phase retire and tells it again when run again');
+        throw error;
+      }
+    }
   }
 }

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { KekRetirement } from '@app/crypto-shredding';
+import { type CryptoContext, enroll, startCryptoContext } from '../support/crypto-context';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+describe('keyring rotation: retirement observers', () => {
+  let database: TestDatabase;
+  let ctx: CryptoContext;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    ctx = await startCryptoContext(database.url);
+  });
+  afterAll(async () => {
+    await ctx.close();
+    await database.drop();
+  });
+
+  it('are told the retired versions; a failing observer leaves the rotation at retire, and the resumed run retires the same versions and tells them again', async () => {
+    await enroll(ctx, randomUUID(), 'controller-1', 3);
+    const told: KekRetirement[] = [];
+    let failNext = true;
+    const unregister = ctx.rotation.onRetired(async (retirement) => {
+      told.push(retirement);
+      if (failNext) {
+        failNext = false;
+        throw new Error('observer down');
+      }
+    });
+    try {
+      const first = await ctx.rotation.start('admin');
+      await expect(ctx.rotation.run(first)).rejects.toThrow('observer down');
+      expect(await ctx.rotation.status(first)).toMatchObject({ phase: 'retire', retiredVersions: [1] });
+      // The material went before the observer failed.
+      expect(ctx.keyring.kekVersions()).toEqual([2]);
+
+      const resumed = await ctx.rotation.run(first);
+      expect(resumed).toMatchObject({ phase: 'done', kekVersion: 2, retiredVersions: [1] });
+      expect(told).toEqual([
+        { rotationId: first, kekVersions: [1], allRetiredKekVersions: [1] },
+        { rotationId: first, kekVersions: [1], allRetiredKekVersions: [1] },
+      ]);
+
+      const second = await ctx.rotation.start('admin');
+      await ctx.rotation.run(second);
+      expect(told[2]).toEqual({ rotationId: second, kekVersions: [2], allRetiredKekVersions: [1, 2] });
+    } finally {
+      unregister();
+    }
+    const third = await ctx.rotation.start('admin');
+    await ctx.rotation.run(third);
+    expect(told).toHaveLength(3);
+  }, 60_000);
+});
