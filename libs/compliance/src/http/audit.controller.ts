@@ -1,6 +1,6 @@
-import { CurrentPrincipal, type Principal, Roles, ValidationProblem } from '@app/platform';
+import { ApiProblems, CurrentPrincipal, type Principal, Roles, ValidationProblem } from '@app/platform';
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditLog } from '../audit/audit-log';
 import type { AuditEntry } from '../domain/audit-entry';
 import { AuditQueryDto } from './compliance-query.dto';
@@ -20,8 +20,7 @@ const view = ({ seq, at, actor, action, scope, certificateId, reasonCode, refere
 
 @ApiTags('compliance')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No valid bearer token (application/problem+json)' })
-@ApiForbiddenResponse({ description: 'The token has neither the compliance nor the admin role (application/problem+json)' })
+@ApiProblems('unauthorized', 'forbidden')
 @Controller('v1/compliance')
 export class AuditController {
   constructor(@Inject(AuditLog) private readonly auditLog: AuditLog) {}
@@ -56,7 +55,7 @@ export class AuditController {
       },
     },
   })
-  @ApiBadRequestResponse({ description: 'A query parameter is not valid (application/problem+json)' })
+  @ApiProblems(['validation', { errors: [{ field: 'from', message: 'from must be an RFC 3339 time with Z or an offset, such as 2026-12-02T09:30:00Z' }] }])
   async list(@Query() query: AuditQueryDto, @CurrentPrincipal() principal: Principal) {
     const from = query.from ? new Date(query.from) : undefined;
     const to = query.to ? new Date(query.to) : undefined;

@@ -1,15 +1,14 @@
-import { assertPathInScope, CurrentPrincipal, type Principal, ProblemException, Roles } from '@app/platform';
-import { Controller, Get, HttpStatus, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiProblems, assertPathInScope, CurrentPrincipal, type Principal, ProblemException, Roles } from '@app/platform';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Certificates } from '../certificates/certificates';
 import { ComplianceReadQueryDto } from './compliance-query.dto';
 
-const unknownCertificate = () => new ProblemException(HttpStatus.NOT_FOUND, 'unknown-certificate', 'Not Found', 'no such certificate');
+const unknownCertificate = () => new ProblemException('unknown-certificate', 'no such certificate');
 
 @ApiTags('compliance')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No valid bearer token (application/problem+json)' })
-@ApiForbiddenResponse({ description: 'The token has neither the compliance nor the admin role (application/problem+json)' })
+@ApiProblems('unauthorized', 'forbidden', ['validation', { errors: [{ field: 'waitFor', message: 'waitFor must be a position returned by a command' }] }])
 @Controller('v1/compliance')
 export class CertificatesController {
   constructor(@Inject(Certificates) private readonly certificates: Certificates) {}
@@ -42,7 +41,7 @@ export class CertificatesController {
       },
     },
   })
-  @ApiNotFoundResponse({ description: "No such certificate, or none among the token's controllers (application/problem+json)" })
+  @ApiProblems('unknown-certificate')
   async get(@Param('id') id: string, @Query() _query: ComplianceReadQueryDto, @CurrentPrincipal() principal: Principal) {
     const stored = await this.certificates.get(id);
     if (!stored) throw unknownCertificate();

@@ -69,6 +69,12 @@ export const PROBLEM_TYPES = {
     meaning: "No customer has this id among the token's controllers. An id outside them gets the very same answer, so ids cannot be probed.",
     detail: 'no such customer',
   },
+  'unknown-certificate': {
+    status: 404,
+    title: 'Not Found',
+    meaning: "No certificate has this id among the token's controllers. An id outside them gets the very same answer.",
+    detail: 'no such certificate',
+  },
   'controller-exists': {
     status: 409,
     title: 'Conflict',
