@@ -93,7 +93,7 @@ describe('the real entry point (npm start) on embedded PostgreSQL', () => {
     const [, host, port, user, database] = command!;
     expect({ host, port: Number(port), database }).toEqual({ host: '127.0.0.1', port: loadConfig({}).EMBEDDED_PG_PORT, database: EMBEDDED_DATABASE });
     const roleSql = /```sql\n(CREATE ROLE analyst [\s\S]*?)```/.exec(readme)?.[1];
-    expect(roleSql).toBeDefined();
+    expect(roleSql).toMatch(/IN ROLE analytics_reader/);
 
     const run = await boot();
     // This run's cluster listens on a free port rather than the default.
@@ -103,15 +103,19 @@ describe('the real entry point (npm start) on embedded PostgreSQL', () => {
     try {
       await admin.connect();
       await admin.query(roleSql!.replace('choose-one', 'analyst-test-password'));
-      // A table a later migration adds to analytics, as the owner role.
-      await admin.query('CREATE TABLE analytics.readme_probe (sales integer); INSERT INTO analytics.readme_probe VALUES (7)');
+      // A campaign of the mapped controller and one of another, as the projection writes them.
+      await admin.query(
+        `INSERT INTO analytics.campaigns (campaign_id, controller_id, currency, time_zone, starts_on, ends_on, status, created_at)
+         VALUES (gen_random_uuid(), 'telco-no', 'NOK', 'Europe/Oslo', '2026-12-01', '2026-12-31', 'active', now()),
+                (gen_random_uuid(), 'someone-else', 'NOK', 'Europe/Oslo', '2026-12-01', '2026-12-31', 'active', now())`,
+      );
       await analyst.connect();
-      expect((await analyst.query('SELECT sales FROM analytics.readme_probe')).rows).toEqual([{ sales: 7 }]);
+      expect((await analyst.query('SELECT controller_id FROM analytics.campaigns')).rows).toEqual([{ controller_id: 'telco-no' }]);
       await expect(analyst.query('SELECT count(*) FROM es.events')).rejects.toMatchObject({ code: '42501' });
       await expect(analyst.query('SELECT count(*) FROM crypto.data_keys')).rejects.toMatchObject({ code: '42501' });
     } finally {
       await analyst.end().catch(() => undefined);
-      await admin.query('DROP TABLE IF EXISTS analytics.readme_probe; DROP OWNED BY analyst; DROP ROLE IF EXISTS analyst').catch(() => undefined);
+      await admin.query("DELETE FROM analytics.campaigns; DELETE FROM analytics.reader_scopes WHERE role_name = 'analyst'; DROP OWNED BY analyst; DROP ROLE IF EXISTS analyst").catch(() => undefined);
       await admin.end().catch(() => undefined);
       run.child.kill('SIGTERM');
       await run.exited;
