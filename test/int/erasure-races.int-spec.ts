@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ErasureLedger, type IndexEntry, isErased, type SealedBlob } from '@app/crypto-shredding';
 import type { QueryRunner } from 'typeorm';
-import { type CryptoContext, enroll, type EnrolledCustomer, eventContext, startCryptoContext } from '../support/crypto-context';
+import { type CryptoContext, enroll, type EnrolledCustomer, eventContext, startCryptoContext, useCryptoContext } from '../support/crypto-context';
 import { backendPid, waitForLockWaiter } from '../support/lock-waits';
 import { ROOT, start } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -176,17 +176,7 @@ describe('erasure ledger settled by the destroying transaction’s fate', () => 
 });
 
 describe('blind-index rows racing a shred', () => {
-  let database: TestDatabase;
-  let ctx: CryptoContext;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    ctx = await startCryptoContext(database.url);
-  });
-  afterAll(async () => {
-    await ctx.close();
-    await database.drop();
-  });
+  const context = useCryptoContext();
 
   const emailEntry = (campaignId: string, customer: EnrolledCustomer, value: string): IndexEntry => ({
     customerId: customer.customerId, campaignId, controllerId, keyId: customer.contentKeyId, kind: 'email', value,
@@ -197,64 +187,64 @@ describe('blind-index rows racing a shred', () => {
     ['a customer anonymization', (_: string, customer: EnrolledCustomer) => ({ customerIds: [customer.customerId], scopes: ['content' as const] })],
   ])('an e-mail changed by a PATCH that commits while %s waits is not findable afterwards', async (_name, selectorOf) => {
     const campaignId = randomUUID();
-    const [customer] = await enroll(ctx, campaignId, controllerId, 1);
+    const [customer] = await enroll(context.ctx, campaignId, controllerId, 1);
     const [before, after] = [`old-${randomUUID()}@example.no`, `new-${randomUUID()}@example.no`];
-    await ctx.dataSource.transaction((tx) => ctx.blindIndex.put(tx, [emailEntry(campaignId, customer, before)]));
+    await context.ctx.dataSource.transaction((tx) => context.ctx.blindIndex.put(tx, [emailEntry(campaignId, customer, before)]));
 
     // The PATCH, as its handler writes: key row FOR SHARE, old e-mail row out, new one in.
-    const patch = await openTransaction(ctx);
-    await ctx.keyspaces.lockCustomerKey(patch.runner.manager, customer.contentKeyId);
-    await ctx.blindIndex.remove(patch.runner.manager, customer.customerId, ['email']);
-    await ctx.blindIndex.put(patch.runner.manager, [emailEntry(campaignId, customer, after)]);
+    const patch = await openTransaction(context.ctx);
+    await context.ctx.keyspaces.lockCustomerKey(patch.runner.manager, customer.contentKeyId);
+    await context.ctx.blindIndex.remove(patch.runner.manager, customer.customerId, ['email']);
+    await context.ctx.blindIndex.put(patch.runner.manager, [emailEntry(campaignId, customer, after)]);
 
-    const shred = ctx.shredder.destroyNow(selectorOf(campaignId, customer), { actor: 'compliance' }, { vacuum: false });
-    await waitForLockWaiter(ctx.dataSource, patch.pid);
+    const shred = context.ctx.shredder.destroyNow(selectorOf(campaignId, customer), { actor: 'compliance' }, { vacuum: false });
+    await waitForLockWaiter(context.ctx.dataSource, patch.pid);
     await patch.runner.commitTransaction();
     await patch.runner.release();
     expect((await shred).keyIds).toEqual([customer.contentKeyId]);
 
-    expect(await ctx.blindIndex.find(controllerId, 'email', after)).toEqual([]);
-    expect(await ctx.blindIndex.find(controllerId, 'email', before)).toEqual([]);
-    const [{ rows }] = await ctx.dataSource.query(`SELECT count(*)::int AS rows FROM crypto.blind_index WHERE customer_id = $1 AND kind = 'email'`, [customer.customerId]);
+    expect(await context.ctx.blindIndex.find(controllerId, 'email', after)).toEqual([]);
+    expect(await context.ctx.blindIndex.find(controllerId, 'email', before)).toEqual([]);
+    const [{ rows }] = await context.ctx.dataSource.query(`SELECT count(*)::int AS rows FROM crypto.blind_index WHERE customer_id = $1 AND kind = 'email'`, [customer.customerId]);
     expect(rows).toBe(0);
   });
 
   it('a re-index writing a customer whose key is being destroyed waits and leaves no row', async () => {
     const campaignId = randomUUID();
-    const [customer] = await enroll(ctx, campaignId, controllerId, 1);
+    const [customer] = await enroll(context.ctx, campaignId, controllerId, 1);
     const email = `reindex-${randomUUID()}@example.no`;
-    await ctx.dataSource.transaction((tx) => ctx.blindIndex.put(tx, [emailEntry(campaignId, customer, email)]));
+    await context.ctx.dataSource.transaction((tx) => context.ctx.blindIndex.put(tx, [emailEntry(campaignId, customer, email)]));
 
-    const shred = await openTransaction(ctx);
-    const result = await ctx.shredder.destroy(shred.runner.manager, { customerIds: [customer.customerId], scopes: ['content'] }, { actor: 'compliance' });
+    const shred = await openTransaction(context.ctx);
+    const result = await context.ctx.shredder.destroy(shred.runner.manager, { customerIds: [customer.customerId], scopes: ['content'] }, { actor: 'compliance' });
     // A rotation's re-index read the identifiers before the erasure and writes them now.
-    const reindex = ctx.dataSource.transaction((tx) => ctx.blindIndex.put(tx, [emailEntry(campaignId, customer, email)], { replace: true }));
-    await waitForLockWaiter(ctx.dataSource, shred.pid);
+    const reindex = context.ctx.dataSource.transaction((tx) => context.ctx.blindIndex.put(tx, [emailEntry(campaignId, customer, email)], { replace: true }));
+    await waitForLockWaiter(context.ctx.dataSource, shred.pid);
     await shred.runner.commitTransaction();
     await shred.runner.release();
-    await ctx.shredder.confirm(result, { vacuum: false });
+    await context.ctx.shredder.confirm(result, { vacuum: false });
     await reindex;
 
-    expect(await ctx.blindIndex.find(controllerId, 'email', email)).toEqual([]);
+    expect(await context.ctx.blindIndex.find(controllerId, 'email', email)).toEqual([]);
   });
 
   it('a customerRef freed by a customer anonymization is taken by an enrollment that waited for it', async () => {
     const campaignId = randomUUID();
-    const [holder, newcomer] = await enroll(ctx, campaignId, controllerId, 2);
+    const [holder, newcomer] = await enroll(context.ctx, campaignId, controllerId, 2);
     const ref = `CRM-${randomUUID()}`;
     const refEntry = (c: EnrolledCustomer): IndexEntry => ({ customerId: c.customerId, campaignId, controllerId, keyId: c.referenceKeyId, kind: 'customer_ref', value: ref });
-    await ctx.dataSource.transaction((tx) => ctx.blindIndex.put(tx, [refEntry(holder)]));
+    await context.ctx.dataSource.transaction((tx) => context.ctx.blindIndex.put(tx, [refEntry(holder)]));
 
-    const shred = await openTransaction(ctx);
-    const result = await ctx.shredder.destroy(shred.runner.manager, { customerIds: [holder.customerId], scopes: ['content'] }, { actor: 'compliance' });
-    const enrollment = ctx.dataSource.transaction((tx) => ctx.blindIndex.put(tx, [refEntry(newcomer)]));
-    await waitForLockWaiter(ctx.dataSource, shred.pid);
+    const shred = await openTransaction(context.ctx);
+    const result = await context.ctx.shredder.destroy(shred.runner.manager, { customerIds: [holder.customerId], scopes: ['content'] }, { actor: 'compliance' });
+    const enrollment = context.ctx.dataSource.transaction((tx) => context.ctx.blindIndex.put(tx, [refEntry(newcomer)]));
+    await waitForLockWaiter(context.ctx.dataSource, shred.pid);
     await shred.runner.commitTransaction();
     await shred.runner.release();
-    await ctx.shredder.confirm(result, { vacuum: false });
+    await context.ctx.shredder.confirm(result, { vacuum: false });
     await enrollment;
 
-    const found = await ctx.blindIndex.find(controllerId, 'customer_ref', ref);
+    const found = await context.ctx.blindIndex.find(controllerId, 'customer_ref', ref);
     expect(found.sort((x, y) => Number(y.live) - Number(x.live))).toEqual([
       { customerId: newcomer.customerId, campaignId, live: true },
       { customerId: holder.customerId, campaignId, live: false },
@@ -263,56 +253,46 @@ describe('blind-index rows racing a shred', () => {
 });
 
 describe('rotation activation racing a writer', () => {
-  let database: TestDatabase;
-  let ctx: CryptoContext;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    ctx = await startCryptoContext(database.url);
-  });
-  afterAll(async () => {
-    await ctx.close();
-    await database.drop();
-  });
+  const context = useCryptoContext();
 
   it('an enrollment that read the old KEK and index key before activation is re-wrapped and re-indexed, never left under retired material', async () => {
     const campaignId = randomUUID();
-    const existing = await enroll(ctx, campaignId, controllerId, 3);
+    const existing = await enroll(context.ctx, campaignId, controllerId, 3);
     const email = `writer-${randomUUID()}@example.no`;
 
     // The writer reads the active versions, as enrollment does, and has not committed yet.
-    const writer = await openTransaction(ctx);
+    const writer = await openTransaction(context.ctx);
     const tx = writer.runner.manager;
-    await ctx.keyspaces.lockForWrite(tx, campaignId);
-    const kek = await ctx.keyring.wrappingKek(tx);
-    const indexKey = await ctx.keyring.activeIndexKey(tx);
+    await context.ctx.keyspaces.lockForWrite(tx, campaignId);
+    const kek = await context.ctx.keyring.wrappingKek(tx);
+    const indexKey = await context.ctx.keyring.activeIndexKey(tx);
     const customerId = randomUUID();
     const owners = (['content', 'reference'] as const).map((scope) => ({ scope, subjectId: customerId, campaignId, controllerId }));
-    const keys = ctx.store.prepareMany(kek, owners);
+    const keys = context.ctx.store.prepareMany(kek, owners);
     const entry: IndexEntry = { customerId, campaignId, controllerId, keyId: keys.created[0].keyId, kind: 'email', value: email };
 
-    const rotationId = await ctx.rotation.start('admin');
-    const rotation = ctx.rotation.run(rotationId, {
+    const rotationId = await context.ctx.rotation.start('admin');
+    const rotation = context.ctx.rotation.run(rotationId, {
       reindexSource: { async *liveIdentifiers() { yield [entry]; } },
     });
     // Either the activation waits for the writer (the fix), or the rotation runs to the end first.
-    const blocked = await Promise.race([waitForLockWaiter(ctx.dataSource, writer.pid, 30_000).then(() => true), rotation.then(() => false)]);
-    await ctx.store.insertPrepared(tx, keys);
-    await ctx.blindIndex.insertPrepared(tx, ctx.blindIndex.prepareRows(indexKey, [entry]));
+    const blocked = await Promise.race([waitForLockWaiter(context.ctx.dataSource, writer.pid, 30_000).then(() => true), rotation.then(() => false)]);
+    await context.ctx.store.insertPrepared(tx, keys);
+    await context.ctx.blindIndex.insertPrepared(tx, context.ctx.blindIndex.prepareRows(indexKey, [entry]));
     await writer.runner.commitTransaction();
     await writer.runner.release();
     const status = await rotation;
 
     expect(blocked).toBe(true);
     expect(status.phase).toBe('done');
-    const [{ old }] = await ctx.dataSource.query(`SELECT count(*)::int AS old FROM crypto.data_keys WHERE wrapped IS NOT NULL AND kek_version <> $1`, [status.kekVersion]);
+    const [{ old }] = await context.ctx.dataSource.query(`SELECT count(*)::int AS old FROM crypto.data_keys WHERE wrapped IS NOT NULL AND kek_version <> $1`, [status.kekVersion]);
     expect(old).toBe(0);
-    ctx.cache.flush();
+    context.ctx.cache.flush();
     const customer = { customerId, contentKeyId: keys.created[0].keyId, referenceKeyId: keys.created[1].keyId };
-    const blob = await sealOne(ctx, customer, { name: 'Writer Person' });
-    expect(await ctx.sealer.open(blob.sealed, blob.context)).toEqual({ name: 'Writer Person' });
-    expect(await ctx.blindIndex.find(controllerId, 'email', email)).toEqual([{ customerId, campaignId, live: true }]);
-    const others = await Promise.all(existing.map((c, i) => sealOne(ctx, c, { name: `Existing ${i}` })));
-    expect(await ctx.sealer.openMany(others)).toEqual(existing.map((_, i) => ({ name: `Existing ${i}` })));
+    const blob = await sealOne(context.ctx, customer, { name: 'Writer Person' });
+    expect(await context.ctx.sealer.open(blob.sealed, blob.context)).toEqual({ name: 'Writer Person' });
+    expect(await context.ctx.blindIndex.find(controllerId, 'email', email)).toEqual([{ customerId, campaignId, live: true }]);
+    const others = await Promise.all(existing.map((c, i) => sealOne(context.ctx, c, { name: `Existing ${i}` })));
+    expect(await context.ctx.sealer.openMany(others)).toEqual(existing.map((_, i) => ({ name: `Existing ${i}` })));
   }, 60_000);
 });

@@ -1,27 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { KekRetirement } from '@app/crypto-shredding';
-import { type CryptoContext, enroll, startCryptoContext } from '../support/crypto-context';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { enroll, useCryptoContext } from '../support/crypto-context';
 
 describe('keyring rotation: retirement observers', () => {
-  let database: TestDatabase;
-  let ctx: CryptoContext;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    ctx = await startCryptoContext(database.url);
-  });
-  afterAll(async () => {
-    await ctx.close();
-    await database.drop();
-  });
+  const context = useCryptoContext();
 
   it('are told the retired versions; a failing observer leaves the rotation at retire, and the resumed run retires the same versions and tells them again', async () => {
-    await enroll(ctx, randomUUID(), 'controller-1', 3);
+    await enroll(context.ctx, randomUUID(), 'controller-1', 3);
     const told: KekRetirement[] = [];
     let failNext = true;
-    const unregister = ctx.rotation.onRetired(async (retirement) => {
+    const unregister = context.ctx.rotation.onRetired(async (retirement) => {
       told.push(retirement);
       if (failNext) {
         failNext = false;
@@ -29,27 +18,27 @@ describe('keyring rotation: retirement observers', () => {
       }
     });
     try {
-      const first = await ctx.rotation.start('admin');
-      await expect(ctx.rotation.run(first)).rejects.toThrow('observer down');
-      expect(await ctx.rotation.status(first)).toMatchObject({ phase: 'retire', retiredVersions: [1] });
+      const first = await context.ctx.rotation.start('admin');
+      await expect(context.ctx.rotation.run(first)).rejects.toThrow('observer down');
+      expect(await context.ctx.rotation.status(first)).toMatchObject({ phase: 'retire', retiredVersions: [1] });
       // The material went before the observer failed.
-      expect(ctx.keyring.kekVersions()).toEqual([2]);
+      expect(context.ctx.keyring.kekVersions()).toEqual([2]);
 
-      const resumed = await ctx.rotation.run(first);
+      const resumed = await context.ctx.rotation.run(first);
       expect(resumed).toMatchObject({ phase: 'done', kekVersion: 2, retiredVersions: [1] });
       expect(told).toEqual([
         { rotationId: first, kekVersions: [1], allRetiredKekVersions: [1] },
         { rotationId: first, kekVersions: [1], allRetiredKekVersions: [1] },
       ]);
 
-      const second = await ctx.rotation.start('admin');
-      await ctx.rotation.run(second);
+      const second = await context.ctx.rotation.start('admin');
+      await context.ctx.rotation.run(second);
       expect(told[2]).toEqual({ rotationId: second, kekVersions: [2], allRetiredKekVersions: [1, 2] });
     } finally {
       unregister();
     }
-    const third = await ctx.rotation.start('admin');
-    await ctx.rotation.run(third);
+    const third = await context.ctx.rotation.start('admin');
+    await context.ctx.rotation.run(third);
     expect(told).toHaveLength(3);
   }, 60_000);
 });

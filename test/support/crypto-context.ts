@@ -20,6 +20,7 @@ import { type INestApplicationContext, Module, type Type } from '@nestjs/common'
 import { NestFactory } from '@nestjs/core';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ENTITIES, MIGRATIONS } from '../../apps/migrations';
+import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface CryptoContext {
   app: INestApplicationContext;
@@ -108,3 +109,20 @@ export async function enroll(ctx: CryptoContext, campaignId: string, controllerI
 }
 
 export const eventContext = (customerId: string, eventId = randomUUID()) => ({ kind: 'event' as const, streamId: `customer-${customerId}`, eventId, slot: 'personal' as const });
+
+/**
+ * A describe block's crypto context on a fresh database: started before its tests, closed and
+ * dropped after them. Read `.ctx` (and `.database`) inside the tests.
+ */
+export function useCryptoContext(options: { keyCacheTtlMs?: number } = {}): { readonly ctx: CryptoContext; readonly database: TestDatabase } {
+  const state = {} as { ctx: CryptoContext; database: TestDatabase };
+  beforeAll(async () => {
+    state.database = await createTestDatabase();
+    state.ctx = await startCryptoContext(state.database.url, options);
+  });
+  afterAll(async () => {
+    await state.ctx?.close();
+    await state.database?.drop();
+  });
+  return state;
+}
