@@ -47,7 +47,8 @@ export class Analytics1764461000000 implements MigrationInterface {
     // a later change of a table's shape comes with a migration of its own and a rebuild).
     for (const projection of PROJECTIONS) {
       for (const table of projection.tables) {
-        for (const statement of table.create(`${table.schema}.${table.name}`)) await runner.query(statement);
+        const qualified = `${table.schema}.${table.name}`;
+        for (const statement of [...table.create(qualified), ...(table.indexes?.(qualified) ?? [])]) await runner.query(statement);
       }
     }
   }

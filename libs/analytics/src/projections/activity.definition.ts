@@ -29,9 +29,9 @@ export const activityProjection: ProjectionDefinition = {
            revenue_minor bigint NOT NULL,
            PRIMARY KEY (campaign_id, seller_id, local_day)
          )`,
-        `CREATE INDEX ON ${t} (controller_id, local_day)`,
         ...analyticsTableSecurity(t),
       ],
+      indexes: (t) => [`CREATE INDEX ON ${t} (controller_id, local_day)`],
     },
     {
       schema: 'analytics',
@@ -46,9 +46,9 @@ export const activityProjection: ProjectionDefinition = {
            responses bigint NOT NULL,
            PRIMARY KEY (campaign_id, seller_id, code, local_day)
          )`,
-        `CREATE INDEX ON ${t} (controller_id, local_day)`,
         ...analyticsTableSecurity(t),
       ],
+      indexes: (t) => [`CREATE INDEX ON ${t} (controller_id, local_day)`],
     },
     { schema: 'projections', name: 'activity_campaigns', create: campaignFactsTable },
     { schema: 'projections', name: 'activity_customers', create: customerCampaignsTable },

@@ -23,9 +23,9 @@ export const campaignsProjection: ProjectionDefinition = {
            created_at timestamptz NOT NULL,
            closed_at timestamptz
          )`,
-        `CREATE INDEX ON ${t} (controller_id)`,
         ...analyticsTableSecurity(t),
       ],
+      indexes: (t) => [`CREATE INDEX ON ${t} (controller_id)`],
     },
     {
       schema: 'analytics',

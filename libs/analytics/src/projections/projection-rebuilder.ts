@@ -68,6 +68,9 @@ export class ProjectionRebuilder {
 
     // Catch up outside any long transaction: one short transaction per batch.
     let position = await this.catchUp(projection, null, progress, onProgress);
+    for (const table of projection.tables) {
+      for (const statement of table.indexes?.(shadows[table.name]) ?? []) await this.dataSource.query(statement);
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         const swapped = await this.dataSource.transaction((tx) => this.swap(tx, projection, position));

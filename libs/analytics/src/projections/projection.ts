@@ -7,6 +7,8 @@ export interface ProjectionTable {
   name: string;
   /** CREATE statements for the table under `qualified` (a rebuild creates a shadow beside the live one). */
   create(qualified: string): string[];
+  /** Secondary indexes: a rebuild builds them once its shadow is loaded (cheaper than keeping them up row by row). */
+  indexes?(qualified: string): string[];
 }
 
 /** Qualified names of a projection's tables by their logical name: live ones, or a rebuild's shadows. */

@@ -28,10 +28,9 @@ export const salesProjection: ProjectionDefinition = {
            local_day date NOT NULL,
            local_month date NOT NULL
          )`,
-        `CREATE INDEX ON ${t} (campaign_id, amount_minor DESC)`,
-        `CREATE INDEX ON ${t} (controller_id, amount_minor DESC)`,
         ...analyticsTableSecurity(t),
       ],
+      indexes: (t) => [`CREATE INDEX ON ${t} (campaign_id, amount_minor DESC)`, `CREATE INDEX ON ${t} (controller_id, amount_minor DESC)`],
     },
     {
       schema: 'analytics',
@@ -49,9 +48,9 @@ export const salesProjection: ProjectionDefinition = {
            revenue_minor bigint NOT NULL,
            PRIMARY KEY (campaign_id, seller_id, sku, local_day)
          )`,
-        `CREATE INDEX ON ${t} (controller_id, local_day)`,
         ...analyticsTableSecurity(t),
       ],
+      indexes: (t) => [`CREATE INDEX ON ${t} (controller_id, local_day)`],
     },
     { schema: 'projections', name: 'sales_campaigns', create: campaignFactsTable },
   ],
