@@ -23,8 +23,15 @@ const ACTIVITY_COLUMNS = ['key', 'currency', 'calls', 'talkSeconds', 'sms', 'ema
 function answer<Row extends object>(req: Request, res: Response, body: { rows: Row[] } & Record<string, unknown>, columns: string[]): unknown {
   if (!prefersCsv(req)) return body;
   res.type(`${CSV}; charset=utf-8`);
-  return stringify(body.rows as Record<string, unknown>[], { header: true, columns, record_delimiter: '\r\n', cast: { boolean: (v) => String(v) } });
+  return stringify(body.rows as Record<string, unknown>[], { header: true, columns, record_delimiter: '\r\n', cast: { boolean: (v) => String(v), string: neutralizeFormula } });
 }
+
+/**
+ * A text cell a spreadsheet would run as a formula (=, +, -, @, tab, carriage return first: OWASP's
+ * CSV injection list) gets a leading apostrophe. Only text: numbers are numbers. Seller names and
+ * keys are caller-chosen text.
+ */
+export const neutralizeFormula = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 
 const prefersCsv = (req: Request) => req.accepts(['application/json', CSV]) === CSV;
 
