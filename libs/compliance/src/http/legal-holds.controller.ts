@@ -15,6 +15,7 @@ const placing =
   'Placing it again with another reason or reference replaces it; the same hold again changes nothing. Anonymized and closed campaigns and customers take holds too. ' +
   'Audited (`legal-hold.placed`, ids and the reason code only) in the same transaction.';
 const releasing = 'Releases the hold in place (none: 409 `no-legal-hold`). Audited (`legal-hold.released`) in the same transaction.';
+const badKey = ['validation', { errors: [{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1-255 visible ASCII characters' }] }] as const;
 const IdempotencyKey = () =>
   ApiHeader({
     name: 'Idempotency-Key',
@@ -43,7 +44,7 @@ export class LegalHoldsController {
   @Roles('compliance', 'admin')
   @ApiOperation({ summary: "Release a campaign's legal hold", description: releasing })
   @IdempotencyKey()
-  @ProtectedRoute('malformed-request', 'idempotency-key-reused', 'concurrent-write', 'unknown-campaign', 'no-legal-hold')
+  @ProtectedRoute([...badKey], 'malformed-request', 'idempotency-key-reused', 'concurrent-write', 'unknown-campaign', 'no-legal-hold')
   @ApiOkResponse(released)
   releaseOnCampaign(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: Request) {
     return this.holds.release(commandRequest(req, principal, {}), { campaignId: id });
@@ -62,7 +63,7 @@ export class LegalHoldsController {
   @Roles('compliance', 'admin')
   @ApiOperation({ summary: "Release a customer's legal hold", description: releasing })
   @IdempotencyKey()
-  @ProtectedRoute('malformed-request', 'idempotency-key-reused', 'concurrent-write', 'unknown-customer', ['no-legal-hold', { detail: 'there is no legal hold to release' }])
+  @ProtectedRoute([...badKey], 'malformed-request', 'idempotency-key-reused', 'concurrent-write', 'unknown-customer', ['no-legal-hold', { detail: 'there is no legal hold to release' }])
   @ApiOkResponse(released)
   releaseOnCustomer(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: Request) {
     return this.holds.release(commandRequest(req, principal, {}), { customerId: id });
