@@ -1,5 +1,5 @@
 import { CommandRoute, commandRequest, DomainProblemsInterceptor, ProtectedRoute } from '@app/campaigns';
-import { CurrentPrincipal, type Principal, Roles } from '@app/platform';
+import { CurrentPrincipal, type Principal, type ProblemEntry, Roles } from '@app/platform';
 import { Body, Controller, Delete, Inject, Param, Put, Req, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -15,7 +15,7 @@ const placing =
   'Placing it again with another reason or reference replaces it; the same hold again changes nothing. Anonymized and closed campaigns and customers take holds too. ' +
   'Audited (`legal-hold.placed`, ids and the reason code only) in the same transaction.';
 const releasing = 'Releases the hold in place (none: 409 `no-legal-hold`). Audited (`legal-hold.released`) in the same transaction.';
-const badKey = ['validation', { errors: [{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1-255 visible ASCII characters' }] }] as const;
+const badKey: ProblemEntry = ['validation', { errors: [{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1-255 visible ASCII characters' }] }];
 const IdempotencyKey = () =>
   ApiHeader({
     name: 'Idempotency-Key',
@@ -44,7 +44,7 @@ export class LegalHoldsController {
   @Roles('compliance', 'admin')
   @ApiOperation({ summary: "Release a campaign's legal hold", description: releasing })
   @IdempotencyKey()
-  @ProtectedRoute([...badKey], 'malformed-request', 'idempotency-key-reused', 'concurrent-write', 'unknown-campaign', 'no-legal-hold')
+  @ProtectedRoute(badKey, 'malformed-request', 'idempotency-key-reused', 'concurrent-write', 'unknown-campaign', 'no-legal-hold')
   @ApiOkResponse(released)
   releaseOnCampaign(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: Request) {
     return this.holds.release(commandRequest(req, principal, {}), { campaignId: id });
@@ -63,7 +63,7 @@ export class LegalHoldsController {
   @Roles('compliance', 'admin')
   @ApiOperation({ summary: "Release a customer's legal hold", description: releasing })
   @IdempotencyKey()
-  @ProtectedRoute([...badKey], 'malformed-request', 'idempotency-key-reused', 'concurrent-write', 'unknown-customer', ['no-legal-hold', { detail: 'there is no legal hold to release' }])
+  @ProtectedRoute(badKey, 'malformed-request', 'idempotency-key-reused', 'concurrent-write', 'unknown-customer', ['no-legal-hold', { detail: 'there is no legal hold to release' }])
   @ApiOkResponse(released)
   releaseOnCustomer(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: Request) {
     return this.holds.release(commandRequest(req, principal, {}), { customerId: id });
