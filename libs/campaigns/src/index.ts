@@ -6,6 +6,7 @@ export { CommandExecutor, type CommandOutcome, type CommandRequest } from './app
 export { commandRequest } from './http/command-request';
 export { DomainProblemsInterceptor, toProblem } from './http/domain-problems.interceptor';
 export { WaitForInterceptor } from './http/wait-for.interceptor';
+export { CommandRoute, ProtectedRoute } from './http/api-docs';
 export { DomainError, type DomainErrorKind } from './domain/domain-error';
 
 // For the compliance lib: facts, legal holds and the record of anonymizations, each in the

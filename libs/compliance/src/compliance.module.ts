@@ -1,10 +1,15 @@
+import { CampaignsModule } from '@app/campaigns';
 import { Module } from '@nestjs/common';
+import { Anonymizations } from './anonymization/anonymizations';
 import { AuditLog } from './audit/audit-log';
 import { Certificates } from './certificates/certificates';
 import { IrrecoverabilityAttestation } from './certificates/irrecoverability-attestation';
-import { COMPLIANCE_CLOCK, systemClock } from './clock';
+import { COMPLIANCE_CLOCK, COMPLIANCE_IDS, randomIds, systemClock } from './clock';
+import { AnonymizationController } from './http/anonymization.controller';
 import { AuditController } from './http/audit.controller';
 import { CertificatesController } from './http/certificates.controller';
+import { LegalHoldsController } from './http/legal-holds.controller';
+import { LegalHolds } from './legal-holds/legal-holds';
 
 /**
  * The audit log and certificates, without routes (any host: api, worker, CLI). Registers the
@@ -17,10 +22,21 @@ import { CertificatesController } from './http/certificates.controller';
 })
 export class ComplianceRecordsModule {}
 
-/** The compliance routes (api host), over ComplianceRecordsModule, which it re-exports. */
+/**
+ * The compliance services over the records and the campaigns' records: anonymizations and legal
+ * holds (any host that runs them: api, CLI, the retention scheduler).
+ */
 @Module({
-  imports: [ComplianceRecordsModule],
-  controllers: [AuditController, CertificatesController],
-  exports: [ComplianceRecordsModule],
+  imports: [ComplianceRecordsModule, CampaignsModule],
+  providers: [{ provide: COMPLIANCE_IDS, useValue: randomIds }, Anonymizations, LegalHolds],
+  exports: [ComplianceRecordsModule, Anonymizations, LegalHolds],
+})
+export class ComplianceServicesModule {}
+
+/** The compliance routes (api host), over ComplianceServicesModule, which it re-exports. */
+@Module({
+  imports: [ComplianceServicesModule],
+  controllers: [AuditController, CertificatesController, AnonymizationController, LegalHoldsController],
+  exports: [ComplianceServicesModule],
 })
 export class ComplianceModule {}

@@ -10,8 +10,8 @@ import { signCertificate, signIrrecoverability } from './certificate-signature';
 
 /** What is stored beside a certificate: its controller (for scoped reads) and the KEK versions of its keys. */
 export interface CertificateRecord {
-  /** The controller whose data the certificate covers. */
-  controllerId: string;
+  /** The controller whose data the certificate covers; null for staff (a seller's erasure), read only by tokens for every controller. */
+  controllerId: string | null;
   /** KEK versions that wrapped the destroyed keys: `DestroyResult.kekVersions` of the destroy. */
   kekVersions: readonly number[];
 }
@@ -47,7 +47,7 @@ export class Certificates {
    */
   async issue(tx: EntityManager, body: UnsignedCertificate, record: CertificateRecord): Promise<Certificate> {
     const checked = checkedUnsignedCertificate(body);
-    const controllerId = requireCallerId('controllerId', record.controllerId);
+    const controllerId = record.controllerId === null ? null : requireCallerId('controllerId', record.controllerId);
     const kekVersions = [...new Set(record.kekVersions)].sort((a, b) => a - b);
     if (!kekVersions.every((v) => Number.isSafeInteger(v) && v > 0)) throw new InvalidComplianceRecord('kekVersions', 'kekVersions must be KEK versions (positive integers)');
     if (!tx.queryRunner?.isTransactionActive) throw new Error("Certificates.issue runs in the caller's transaction");
@@ -62,7 +62,7 @@ export class Certificates {
   }
 
   async get(certificateId: string, tx?: EntityManager): Promise<StoredCertificate | null> {
-    const [row]: { body: Certificate; controller_id: string; kek_versions: number[]; irrecoverability: Irrecoverability | null }[] = await (tx ?? this.dataSource).query(
+    const [row]: { body: Certificate; controller_id: string | null; kek_versions: number[]; irrecoverability: Irrecoverability | null }[] = await (tx ?? this.dataSource).query(
       `SELECT body, controller_id, kek_versions, irrecoverability FROM compliance.certificates WHERE certificate_id = $1`,
       [certificateId],
     );

@@ -11,3 +11,9 @@ export const isReasonCode = (value: unknown): value is ReasonCode => typeof valu
 export const REFERENCE_PATTERN = /^[A-Za-z0-9._:/-]{1,64}$/;
 
 export const isReference = (value: unknown): value is string => typeof value === 'string' && REFERENCE_PATTERN.test(value);
+
+/** Why a compliance command runs: a reason code and, optionally, a reference. */
+export interface Grounds {
+  reasonCode: ReasonCode;
+  reference?: string | null;
+}

@@ -87,5 +87,3 @@ export class Compliance1764461200000 implements MigrationInterface {
     await runner.query('DROP FUNCTION compliance.refuse_audit_change()');
   }
 }
-
-export const complianceMigrations = [Compliance1764461200000];

@@ -86,11 +86,16 @@ export class CampaignKeyspaces {
     );
   }
 
-  /** The keyspace's state and, once anonymized, whether reference keys went too (full mode). */
+  /**
+   * The keyspace's state and, once anonymized, whether the reference keys went too (full mode):
+   * some reference key of the campaign is destroyed and none lives. One customer anonymized in
+   * full before a standard anonymization of its campaign does not make the campaign's full.
+   */
   async describe(db: Pick<EntityManager, 'query'>, campaignId: string): Promise<{ status: string; closedAt: Date | null; closedBy: string | null; referenceKeysDestroyed: boolean } | null> {
     const rows: { status: string; closed_at: Date | null; closed_by: string | null; reference_gone: boolean }[] = await db.query(
       `SELECT k.status, k.closed_at, k.closed_by,
-              EXISTS (SELECT 1 FROM crypto.data_keys d WHERE d.campaign_id = k.campaign_id AND d.scope = 'reference' AND d.wrapped IS NULL) AS reference_gone
+              (EXISTS (SELECT 1 FROM crypto.data_keys d WHERE d.campaign_id = k.campaign_id AND d.scope = 'reference' AND d.wrapped IS NULL)
+               AND NOT EXISTS (SELECT 1 FROM crypto.data_keys d WHERE d.campaign_id = k.campaign_id AND d.scope = 'reference' AND d.wrapped IS NOT NULL)) AS reference_gone
          FROM crypto.campaign_keyspaces k WHERE k.campaign_id = $1`,
       [campaignId],
     );

@@ -47,7 +47,7 @@ export const PROBLEM_TYPES = {
   forbidden: {
     status: 403,
     title: 'Forbidden',
-    meaning: "The token has none of the route's roles, a `controllerId` in the body is outside the token's controllers, or a seller token writes an interaction under another `sellerId` (or has no `sellerId` claim).",
+    meaning: "The token has none of the route's roles, a `controllerId` in the body is outside the token's controllers, a seller token writes an interaction under another `sellerId` (or has no `sellerId` claim), or a token limited to some controllers asks to erase a seller (staff of the agency, not of a controller: it takes `controllers: [\"*\"]`).",
     detail: 'This route needs one of the roles: service, admin.',
   },
   'route-not-found': {
@@ -68,6 +68,12 @@ export const PROBLEM_TYPES = {
     title: 'Not Found',
     meaning: "No customer has this id among the token's controllers. An id outside them gets the very same answer, so ids cannot be probed.",
     detail: 'no such customer',
+  },
+  'unknown-seller-id': {
+    status: 404,
+    title: 'Not Found',
+    meaning: 'No seller has this id (sellers are registered with `PUT /v1/sellers/{id}`).',
+    detail: 'no such seller',
   },
   'unknown-certificate': {
     status: 404,
@@ -122,6 +128,12 @@ export const PROBLEM_TYPES = {
     title: 'Conflict',
     meaning: 'This anonymization was already done: a mode applied before, or standard after full. Standard then full is the only repeat allowed.',
     detail: "the campaign's full anonymization is already recorded",
+  },
+  'confirm-mismatch': {
+    status: 422,
+    title: 'Unprocessable Content',
+    meaning: '`confirm` is not the name of the campaign to anonymize (typed confirmation of an irreversible command). Nothing was changed.',
+    detail: 'confirm must equal the campaign name',
   },
   'customer-not-in-campaign': {
     status: 422,
