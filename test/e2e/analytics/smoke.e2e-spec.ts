@@ -20,6 +20,9 @@ describe('analytics smoke', () => {
     expect(res.body).toEqual({ rows: [{ key: '2026-12-03', currency: 'NOK', sales: 1, quantity: 2, revenueMinor: 99800 }], totals: [{ currency: 'NOK', sales: 1, quantity: 2, revenueMinor: 99800 }] });
     const bySeller = await t.http.get(`/v1/analytics/sales?groupBy=seller`).set({ Authorization: `Bearer ${analyst}` });
     expect(bySeller.body.rows[0].sellerName).toBe('Ola Selger');
+    // The other two projections have passed the sale too (the routes that read them wait for it).
+    await t.http.get(`/v1/analytics/budgets?waitFor=${sale.body.position}`).set({ Authorization: `Bearer ${analyst}` }).expect(200);
+    await t.http.get(`/v1/analytics/activity?waitFor=${sale.body.position}`).set({ Authorization: `Bearer ${analyst}` }).expect(200);
     const admin = await tokenFor(t.config, ['admin']);
     const projections = await t.http.get('/v1/projections').set({ Authorization: `Bearer ${admin}` });
     expect(projections.body.projections.map((p: { name: string; status: string }) => [p.name, p.status])).toEqual([['campaigns', 'live'], ['sales', 'live'], ['activity', 'live']]);
