@@ -10,6 +10,11 @@ import { AuditController } from './http/audit.controller';
 import { CertificatesController } from './http/certificates.controller';
 import { LegalHoldsController } from './http/legal-holds.controller';
 import { LegalHolds } from './legal-holds/legal-holds';
+import { RequestRegisterController, RequestsController } from './http/requests.controller';
+import { AccessRequests } from './requests/access-requests';
+import { ErasureRequests } from './requests/erasure-requests';
+import { RequestRegister } from './requests/request-register';
+import { SubjectLookup } from './requests/subject-lookup';
 
 /**
  * The audit log and certificates, without routes (any host: api, worker, CLI). Registers the
@@ -23,20 +28,21 @@ import { LegalHolds } from './legal-holds/legal-holds';
 export class ComplianceRecordsModule {}
 
 /**
- * The compliance services over the records and the campaigns' records: anonymizations and legal
- * holds (any host that runs them: api, CLI, the retention scheduler).
+ * The compliance services over the records and the campaigns' records: anonymizations, legal
+ * holds, erasure and access requests and their register (any host that runs them: api, CLI, the
+ * retention scheduler).
  */
 @Module({
   imports: [ComplianceRecordsModule, CampaignsModule],
-  providers: [{ provide: COMPLIANCE_IDS, useValue: randomIds }, Anonymizations, LegalHolds],
-  exports: [ComplianceRecordsModule, Anonymizations, LegalHolds],
+  providers: [{ provide: COMPLIANCE_IDS, useValue: randomIds }, Anonymizations, LegalHolds, SubjectLookup, RequestRegister, ErasureRequests, AccessRequests],
+  exports: [ComplianceRecordsModule, Anonymizations, LegalHolds, RequestRegister, ErasureRequests, AccessRequests],
 })
 export class ComplianceServicesModule {}
 
 /** The compliance routes (api host), over ComplianceServicesModule, which it re-exports. */
 @Module({
   imports: [ComplianceServicesModule],
-  controllers: [AuditController, CertificatesController, AnonymizationController, LegalHoldsController],
+  controllers: [AuditController, CertificatesController, AnonymizationController, LegalHoldsController, RequestsController, RequestRegisterController],
   exports: [ComplianceServicesModule],
 })
 export class ComplianceModule {}

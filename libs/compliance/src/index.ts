@@ -23,3 +23,7 @@ export { type CertificateFault, type CertificateVerification, verifyCertificate 
 export { Anonymizations, type AnonymizeCampaign, type AnonymizeCustomer } from './anonymization/anonymizations';
 export { type HoldTarget, LegalHolds } from './legal-holds/legal-holds';
 export { type AnonymizationMode, confirmRefusal, holdRefusal, type Refusal, repeatRefusal, scopesOf } from './domain/anonymization-rules';
+export { type AccessAnswer, type AccessedCustomer, type AccessRequest, AccessRequests } from './requests/access-requests';
+export { type ErasureAnswer, type ErasureRequest, ErasureRequests } from './requests/erasure-requests';
+export { RequestRegister, type RequestQuery } from './requests/request-register';
+export { dueAfterOneMonth, type RegisteredRequest, type RequestKind, type RequestStatus, type SubjectMatch } from './domain/data-subject-request';
