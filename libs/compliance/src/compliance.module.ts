@@ -9,7 +9,10 @@ import { AnonymizationController } from './http/anonymization.controller';
 import { AuditController } from './http/audit.controller';
 import { CertificatesController } from './http/certificates.controller';
 import { LegalHoldsController } from './http/legal-holds.controller';
+import { RetentionController } from './http/retention.controller';
 import { LegalHolds } from './legal-holds/legal-holds';
+import { Retention } from './retention/retention';
+import { RetentionScheduler } from './retention/retention.scheduler';
 
 /**
  * The audit log and certificates, without routes (any host: api, worker, CLI). Registers the
@@ -28,15 +31,26 @@ export class ComplianceRecordsModule {}
  */
 @Module({
   imports: [ComplianceRecordsModule, CampaignsModule],
-  providers: [{ provide: COMPLIANCE_IDS, useValue: randomIds }, Anonymizations, LegalHolds],
-  exports: [ComplianceRecordsModule, Anonymizations, LegalHolds],
+  providers: [{ provide: COMPLIANCE_IDS, useValue: randomIds }, Anonymizations, LegalHolds, Retention],
+  exports: [ComplianceRecordsModule, Anonymizations, LegalHolds, Retention],
 })
 export class ComplianceServicesModule {}
 
 /** The compliance routes (api host), over ComplianceServicesModule, which it re-exports. */
 @Module({
   imports: [ComplianceServicesModule],
-  controllers: [AuditController, CertificatesController, AnonymizationController, LegalHoldsController],
+  controllers: [AuditController, CertificatesController, AnonymizationController, LegalHoldsController, RetentionController],
   exports: [ComplianceServicesModule],
 })
 export class ComplianceModule {}
+
+/**
+ * The retention scheduler (worker host): every instance ticks, one leads by advisory lock. The
+ * host imports ScheduleModule.forRoot() to run its interval; without it `tick()` is called by hand.
+ */
+@Module({
+  imports: [ComplianceServicesModule],
+  providers: [RetentionScheduler],
+  exports: [RetentionScheduler],
+})
+export class RetentionSchedulerModule {}

@@ -1,4 +1,4 @@
-export { ComplianceModule, ComplianceRecordsModule, ComplianceServicesModule } from './compliance.module';
+export { ComplianceModule, ComplianceRecordsModule, ComplianceServicesModule, RetentionSchedulerModule } from './compliance.module';
 export { complianceMigrations } from './migrations';
 export { COMPLIANCE_CLOCK, COMPLIANCE_IDS, type ComplianceClock, type ComplianceIds } from './clock';
 
@@ -23,3 +23,6 @@ export { type CertificateFault, type CertificateVerification, verifyCertificate 
 export { Anonymizations, type AnonymizeCampaign, type AnonymizeCustomer } from './anonymization/anonymizations';
 export { type HoldTarget, LegalHolds } from './legal-holds/legal-holds';
 export { type AnonymizationMode, confirmRefusal, holdRefusal, type Refusal, repeatRefusal, scopesOf } from './domain/anonymization-rules';
+export { type DueCampaign, Retention, RETENTION_ACTOR, type RetentionRun } from './retention/retention';
+export { RETENTION_INTERVAL_MS, RetentionScheduler } from './retention/retention.scheduler';
+export { localMidnightAfter, retentionDue, type RetentionPolicy } from './domain/retention-rules';
