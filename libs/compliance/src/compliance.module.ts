@@ -9,7 +9,9 @@ import { AnonymizationController } from './http/anonymization.controller';
 import { AuditController } from './http/audit.controller';
 import { CertificatesController } from './http/certificates.controller';
 import { LegalHoldsController } from './http/legal-holds.controller';
+import { KeyringRotationsController } from './http/keyring-rotations.controller';
 import { RetentionController } from './http/retention.controller';
+import { KeyringRotations } from './keyring/keyring-rotations';
 import { LegalHolds } from './legal-holds/legal-holds';
 import { Retention } from './retention/retention';
 import { RetentionScheduler } from './retention/retention.scheduler';
@@ -27,19 +29,19 @@ export class ComplianceRecordsModule {}
 
 /**
  * The compliance services over the records and the campaigns' records: anonymizations and legal
- * holds (any host that runs them: api, CLI, the retention scheduler).
+ * holds, retention, keyring rotations as a job (any host that runs them: api, CLI, the retention scheduler).
  */
 @Module({
   imports: [ComplianceRecordsModule, CampaignsModule],
-  providers: [{ provide: COMPLIANCE_IDS, useValue: randomIds }, Anonymizations, LegalHolds, Retention],
-  exports: [ComplianceRecordsModule, Anonymizations, LegalHolds, Retention],
+  providers: [{ provide: COMPLIANCE_IDS, useValue: randomIds }, Anonymizations, LegalHolds, Retention, KeyringRotations],
+  exports: [ComplianceRecordsModule, Anonymizations, LegalHolds, Retention, KeyringRotations],
 })
 export class ComplianceServicesModule {}
 
 /** The compliance routes (api host), over ComplianceServicesModule, which it re-exports. */
 @Module({
   imports: [ComplianceServicesModule],
-  controllers: [AuditController, CertificatesController, AnonymizationController, LegalHoldsController, RetentionController],
+  controllers: [AuditController, CertificatesController, AnonymizationController, LegalHoldsController, RetentionController, KeyringRotationsController],
   exports: [ComplianceServicesModule],
 })
 export class ComplianceModule {}

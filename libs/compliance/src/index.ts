@@ -26,3 +26,4 @@ export { type AnonymizationMode, confirmRefusal, holdRefusal, type Refusal, repe
 export { type DueCampaign, Retention, RETENTION_ACTOR, type RetentionRun } from './retention/retention';
 export { RETENTION_INTERVAL_MS, RetentionScheduler } from './retention/retention.scheduler';
 export { localMidnightAfter, retentionDue, type RetentionPolicy } from './domain/retention-rules';
+export { KeyringRotations, type RotationView } from './keyring/keyring-rotations';
