@@ -88,6 +88,11 @@ export class Retention {
           this.logger.warn({ campaignId: campaign.campaignId, mode: campaign.mode }, 'retention due but a legal hold was placed meanwhile; skipped');
           continue;
         }
+        if (error instanceof DomainError && error.code === 'already-anonymized') {
+          // Anonymized by hand since the listing: nothing left for this run.
+          this.logger.log({ campaignId: campaign.campaignId, mode: campaign.mode }, 'retention due but already anonymized meanwhile; skipped');
+          continue;
+        }
         run.failed.push({ campaignId: campaign.campaignId, mode: campaign.mode });
         this.logger.error({ err: error, campaignId: campaign.campaignId, mode: campaign.mode }, 'applying the retention policy failed; retried at the next run');
       }
