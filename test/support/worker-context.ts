@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { ProjectionWorker } from '@app/analytics';
 import { CryptoShreddingModule, cryptoShreddingOptions } from '@app/crypto-shredding';
-import { EventStoreModule, type SubscriptionRunner } from '@app/event-store';
+import { EventStoreModule, SealedEventStoreModule, type SubscriptionRunner } from '@app/event-store';
 import { type AppConfig, PlatformModule } from '@app/platform';
 import { type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -38,6 +38,7 @@ export async function startWorkerContext(config: AppConfig, databaseUrl: string,
       }),
       CryptoShreddingModule.forRoot(cryptoShreddingOptions(config)),
       EventStoreModule.forRoot(),
+      SealedEventStoreModule.forRoot(),
       WorkerModule,
     ],
   })

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { CryptoShreddingModule, cryptoShreddingOptions } from '@app/crypto-shredding';
-import { EventStoreModule } from '@app/event-store';
+import { EventStoreModule, SealedEventStoreModule } from '@app/event-store';
 import { PlatformModule, runHost, serveOrClose } from '@app/platform';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -14,6 +14,8 @@ void runHost('worker', async ({ config, databaseUrl }) => {
       // Before CryptoShreddingModule, as in the api: the event log's start-up check runs first.
       EventStoreModule.forRoot(),
       CryptoShreddingModule.forRoot(cryptoShreddingOptions(config)),
+      // The retention scheduler anonymizes through the campaigns' records (sealed event store).
+      SealedEventStoreModule.forRoot(),
       WorkerModule,
     ],
   })

@@ -16,12 +16,14 @@ import { IdempotencyStore } from './application/idempotency-store';
 import { GetCampaignHandler } from './application/queries/get-campaign/get-campaign.handler';
 import { GetCustomerHandler } from './application/queries/get-customer/get-customer.handler';
 import { ListCustomersHandler } from './application/queries/list-customers/list-customers.handler';
+import { CampaignDirectory } from './application/services/campaign-directory';
 import { CampaignRecords } from './application/services/campaign-records';
 import { CustomerCards } from './application/services/customer-cards';
 import { StreamDecisions } from './application/stream-decisions';
 import { CampaignsController } from './http/campaigns.controller';
 import { CustomersController } from './http/customers.controller';
 import { WaitForInterceptor } from './http/wait-for.interceptor';
+import { CustomerIdentifiersReindexSource } from './read-models/customer-identifiers.reindex-source';
 import { CustomerListReadModel } from './read-models/customer-list.read-model';
 
 /**
@@ -52,12 +54,14 @@ import { CustomerListReadModel } from './read-models/customer-list.read-model';
     ArchiveCustomersHandler,
     CampaignRecords,
     CustomerCards,
+    CampaignDirectory,
+    CustomerIdentifiersReindexSource,
     GetCampaignHandler,
     GetCustomerHandler,
     ListCustomersHandler,
   ],
   // What the compliance lib builds on: records and cards in its own transactions, and the same
   // command path (idempotency, retries), read-your-writes and problem mapping as these routes.
-  exports: [IdempotencyStore, CustomerKeys, CampaignRecords, CustomerCards, CommandExecutor, WaitForInterceptor],
+  exports: [IdempotencyStore, CustomerKeys, CampaignRecords, CustomerCards, CommandExecutor, WaitForInterceptor, CampaignDirectory, CustomerIdentifiersReindexSource],
 })
 export class CampaignsModule {}

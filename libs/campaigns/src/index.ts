@@ -19,6 +19,8 @@ export {
   type CustomerFacts,
   type LegalHoldTarget,
 } from './application/services/campaign-records';
+export { CampaignDirectory } from './application/services/campaign-directory';
+export { CustomerIdentifiersReindexSource } from './read-models/customer-identifiers.reindex-source';
 export { type CustomerCard, type CustomerCardWithCampaign, CustomerCards } from './application/services/customer-cards';
 export type { Anonymization } from './application/customer-keys';
 export type { ArchiveStatus } from './read-models/customer-list.read-model';

@@ -1,4 +1,4 @@
-export { ComplianceModule, ComplianceRecordsModule, ComplianceServicesModule } from './compliance.module';
+export { ComplianceModule, ComplianceRecordsModule, ComplianceServicesModule, RetentionSchedulerModule } from './compliance.module';
 export { complianceMigrations } from './migrations';
 export { COMPLIANCE_CLOCK, COMPLIANCE_IDS, type ComplianceClock, type ComplianceIds } from './clock';
 
@@ -27,3 +27,7 @@ export { type AccessAnswer, type AccessedCustomer, type AccessRequest, AccessReq
 export { type ErasureAnswer, type ErasureRequest, ErasureRequests } from './requests/erasure-requests';
 export { RequestRegister, type RequestQuery } from './requests/request-register';
 export { dueAfterOneMonth, type RegisteredRequest, type RequestKind, type RequestStatus, type SubjectMatch } from './domain/data-subject-request';
+export { type DueCampaign, Retention, RETENTION_ACTOR, type RetentionRun } from './retention/retention';
+export { RETENTION_INTERVAL_MS, RetentionScheduler } from './retention/retention.scheduler';
+export { localMidnightAfter, retentionDue, type RetentionPolicy } from './domain/retention-rules';
+export { KeyringRotations, type RotationView } from './keyring/keyring-rotations';

@@ -78,6 +78,12 @@ export class IdempotencyStore {
     return rows.length;
   }
 
+  /** Deletes records expired before `now` (they replay nothing any more: `find` ignores them); returns how many. */
+  async purgeExpired(db: Pick<EntityManager, 'query'>, now: Date): Promise<number> {
+    const [{ n }] = await db.query(`WITH gone AS (DELETE FROM app.idempotency_records WHERE expires_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone`, [now]);
+    return n;
+  }
+
   private hmac(key: Buffer, scope: IdempotencyScope, body: unknown): Buffer {
     return createHmac('sha256', key).update('idempotency/v1\u0000').update(`${scope.subject}\u0000${scope.route}\u0000`).update(canonical(body)).digest();
   }

@@ -65,7 +65,7 @@ export interface PreparedCustomerRows {
   count: number;
 }
 
-const columnContext = (customerId: string, column: 'personal' | 'reference') => ({ kind: 'column' as const, table: TABLE, rowId: customerId, column });
+export const columnContext = (customerId: string, column: 'personal' | 'reference') => ({ kind: 'column' as const, table: TABLE, rowId: customerId, column });
 
 /**
  * The customer list behind `GET /v1/campaigns/:id/customers`, written in the transaction of the

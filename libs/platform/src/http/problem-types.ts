@@ -81,6 +81,18 @@ export const PROBLEM_TYPES = {
     meaning: "No certificate has this id among the token's controllers. An id outside them gets the very same answer.",
     detail: 'no such certificate',
   },
+  'unknown-rotation': {
+    status: 404,
+    title: 'Not Found',
+    meaning: 'No keyring rotation has this id.',
+    detail: 'no such keyring rotation',
+  },
+  'rotation-in-progress': {
+    status: 409,
+    title: 'Rotation in progress',
+    meaning: 'A keyring rotation is running (here or on another instance); `rotationId` names it. Poll it with GET /v1/compliance/keyring/rotations/:id and start the next one when it is done.',
+    detail: 'a keyring rotation is already running',
+  },
   'controller-exists': {
     status: 409,
     title: 'Conflict',
