@@ -16,7 +16,7 @@ async function readText(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read ${what} ${JSON.stringify(path)} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new Error(`cannot read ${what} ${JSON.stringify(path)} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
   }
 }
 

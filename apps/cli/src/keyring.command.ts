@@ -41,7 +41,7 @@ export class KeyringRotateCommand extends CommandRunner {
         try {
           rotationId = await rotation.start(actor);
         } catch (error) {
-          if (error instanceof RotationInProgress) throw new Error(`${error.message}: wait for it, or, if its runner stopped, continue it with --resume <rotation id>`);
+          if (error instanceof RotationInProgress) throw new Error(`${error.message}: wait for it, or, if its runner stopped, continue it with --resume <rotation id>`, { cause: error });
           throw error;
         }
       } else if (!(await rotation.status(rotationId))) {
