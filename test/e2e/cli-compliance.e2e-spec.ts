@@ -173,9 +173,11 @@ describe('cli keyring rotate', () => {
     expect(result.stderr).toMatch(/keyring rotation \[.*\] 100% \| (\d+)\/\1 keys re-wrapped \| done/);
     const rotationId = /^rotation (\S+)/.exec(result.stdout)![1];
     expect(rotationId).toMatch(UUID);
-    const admin = await bearer(t, ['admin']);
-    const status = await t.http.get(`/v1/compliance/keyring/rotations/${rotationId}`).set(admin);
-    if (status.status === 200) expect(status.body).toMatchObject({ phase: 'done', retiredVersions: [1] });
+    const [row] = await t.app.get(DataSource).query(`SELECT phase, requested_by, retired_kek_versions FROM crypto.keyring_rotations WHERE rotation_id = $1`, [rotationId]);
+    expect(row).toEqual({ phase: 'done', requested_by: 'admin-1', retired_kek_versions: [1] });
+    // Nothing is left under the retired version.
+    const [{ old }] = await t.app.get(DataSource).query(`SELECT count(*)::int AS old FROM crypto.data_keys WHERE wrapped IS NOT NULL AND kek_version <> 2`);
+    expect(old).toBe(0);
   });
 
   it('refuses before starting when customers are indexed and no re-index source exists, naming what is missing', async () => {
