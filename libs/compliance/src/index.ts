@@ -4,6 +4,7 @@ export { COMPLIANCE_CLOCK, COMPLIANCE_IDS, type ComplianceClock, type Compliance
 
 export { type Grounds, isReasonCode, isReference, REASON_CODES, type ReasonCode, REFERENCE_PATTERN } from './domain/reason-codes';
 export { InvalidComplianceRecord } from './domain/compliance-record-error';
+export { ACTOR_PATTERN } from './domain/identifiers';
 export { type AuditEntry, type AuditEntryContent, type AuditEntryInput, type AuditScope, type AuditScopeIds } from './domain/audit-entry';
 export {
   type AttestedCertificate,
