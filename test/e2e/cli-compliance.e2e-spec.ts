@@ -1,3 +1,4 @@
+import { BlindIndex } from '@app/crypto-shredding';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,11 +181,21 @@ describe('cli keyring rotate', () => {
     expect(old).toBe(0);
   });
 
-  it('refuses before starting when customers are indexed and no re-index source exists, naming what is missing', async () => {
+  it("re-indexes enrolled customers: another instance finds them by e-mail afterwards, their cards open, and the rotation is audited", async () => {
     const seeded = await seedCampaign(t);
-    await enrollOne(t, seeded.campaignId, seeded.auth);
-    expectRefusal(cli('keyring', 'rotate', '--actor', 'admin-1'), /^campaign-ledger: \d+ blind-index rows would need re-indexing under the new index key, and no re-index source exists yet .*the rotation was not started\n$/);
-    const [{ open }] = await t.app.get(DataSource).query(`SELECT count(*)::int AS open FROM crypto.keyring_rotations WHERE phase <> 'done'`);
-    expect(open).toBe(0);
+    const customerId = await enrollOne(t, seeded.campaignId, seeded.auth, { email: 'rotation.check@example.no' });
+    const result = cli('keyring', 'rotate', '--actor', 'admin-1');
+    expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 0, stdout: expect.stringMatching(/^rotation [0-9a-f-]{36} done: KEK version 3, retired KEK versions 2\n$/) });
+    const dataSource = t.app.get(DataSource);
+    const [{ stale }] = await dataSource.query(
+      `SELECT count(*)::int AS stale FROM crypto.blind_index WHERE index_key_version <> (SELECT active_index_key_version FROM crypto.keyring_state)`,
+    );
+    expect(stale).toBe(0);
+    // The test app is another instance: it was not told, and still looks the customer up.
+    expect(await t.app.get(BlindIndex).find(seeded.controllerId, 'email', 'Rotation.Check@example.no')).toEqual([{ customerId, campaignId: seeded.campaignId, live: true }]);
+    const card = await t.http.get(`/v1/customers/${customerId}`).set(seeded.auth).expect(200);
+    expect(card.body.personal.email).toBe('rotation.check@example.no');
+    const [{ audited }] = await dataSource.query(`SELECT count(*)::int AS audited FROM compliance.audit_log WHERE action = 'keyring.rotated' AND actor = 'admin-1'`);
+    expect(audited).toBe(2);
   });
 });

@@ -49,7 +49,7 @@ export class IdempotencyStore {
     );
     const record = rows[0];
     if (!record) return null;
-    const key = this.keyring.indexKeys().get(record.hmac_key_version);
+    const key = (await this.keyring.indexKeysForLookup(tx)).get(record.hmac_key_version);
     const same = key !== undefined && timingSafeEqual(this.hmac(key, scope, body), record.request_hmac);
     return same ? { status: record.status, body: record.response } : 'mismatch';
   }

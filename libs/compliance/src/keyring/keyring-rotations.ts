@@ -48,7 +48,7 @@ export class KeyringRotations implements OnApplicationShutdown {
   }
 
   /** Starts a rotation, or resumes one a crash left unfinished; it runs after this returns. */
-  async start(actor: string): Promise<{ rotationId: string; resumed: boolean }> {
+  async start(actor: string, options: { onProgress?: (status: RotationStatus) => void } = {}): Promise<{ rotationId: string; resumed: boolean }> {
     if (this.current || !(await this.runner.lead())) throw await this.inProgress();
     let rotationId: string;
     let resumed = false;
@@ -70,7 +70,7 @@ export class KeyringRotations implements OnApplicationShutdown {
       resumed = true;
       this.logger.warn({ rotationId }, 'resuming a keyring rotation left unfinished');
     }
-    this.current = this.runToEnd(rotationId, actor).finally(() => {
+    this.current = this.runToEnd(rotationId, actor, options.onProgress).finally(() => {
       this.current = null;
     });
     return { rotationId, resumed };
@@ -92,9 +92,9 @@ export class KeyringRotations implements OnApplicationShutdown {
     await this.runner.resign();
   }
 
-  private async runToEnd(rotationId: string, actor: string): Promise<void> {
+  private async runToEnd(rotationId: string, actor: string, onProgress?: (status: RotationStatus) => void): Promise<void> {
     try {
-      const done = await this.rotation.run(rotationId, { reindexSource: this.reindexSource });
+      const done = await this.rotation.run(rotationId, { reindexSource: this.reindexSource, onProgress });
       await this.dataSource.transaction((tx) =>
         this.auditLog.append(tx, {
           actor,

@@ -116,7 +116,7 @@ export class BlindIndex {
   /** For each value, the customers matching it (one query for all values). */
   async findMany(controllerId: string, kind: IdentifierKind, values: string[], db: Pick<EntityManager, 'query'> = this.dataSource, campaignId?: string): Promise<IndexMatch[][]> {
     if (values.length === 0) return [];
-    const versions = [...this.keyring.indexKeys()];
+    const versions = [...(await this.keyring.indexKeysForLookup(db))];
     const hashes = values.map((value) => {
       const normalized = this.normalize(kind, value);
       return versions.map(([version, key]) => ({ version, hash: blindHash(key, controllerId, kind, normalized) }));
@@ -139,7 +139,7 @@ export class BlindIndex {
   /** Customers of a controller matching an identifier, under every index-key version present. */
   async find(controllerId: string, kind: IdentifierKind, value: string, db: Pick<EntityManager, 'query'> = this.dataSource, campaignId?: string): Promise<IndexMatch[]> {
     const normalized = this.normalize(kind, value);
-    const versions = [...this.keyring.indexKeys()];
+    const versions = [...(await this.keyring.indexKeysForLookup(db))];
     const rows: { customer_id: string; campaign_id: string; live: boolean }[] = await db.query(
       `SELECT DISTINCT customer_id, campaign_id, live FROM crypto.blind_index
         WHERE controller_id = $1 AND kind = $2 AND (index_key_version, hash) IN (SELECT * FROM unnest($3::integer[], $4::bytea[]))

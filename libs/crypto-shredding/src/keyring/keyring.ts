@@ -125,6 +125,17 @@ export class Keyring {
     return this.material().indexKeys;
   }
 
+  /**
+   * The index keys to look identifiers up under, current with the database: when another process
+   * (a rotation run by the CLI or another instance) activated an index key this instance lacks,
+   * the provider is reloaded first, or lookups would miss every row re-indexed under it.
+   */
+  async indexKeysForLookup(db?: Pick<EntityManager, 'query'>): Promise<ReadonlyMap<number, Buffer>> {
+    const { indexKeyVersion } = await this.activeVersions(db as EntityManager | undefined);
+    if (!this.material().indexKeys.has(indexKeyVersion)) await this.reload();
+    return this.material().indexKeys;
+  }
+
   kekVersions(): number[] {
     return [...this.material().keks.keys()].sort((a, b) => a - b);
   }
