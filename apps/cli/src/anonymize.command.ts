@@ -3,7 +3,7 @@ import { AppConfig } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { withAppContext } from './app-context';
-import { actorOf, cliRequest, complianceModules, groundsOf, type GroundsOptions, refusalLine } from './compliance-context';
+import { actorOf, cliRequest, complianceModules, GroundsCommand, groundsOf, type GroundsOptions, refusalLine } from './compliance-context';
 
 interface AnonymizeOptions extends GroundsOptions {
   mode?: string;
@@ -19,28 +19,13 @@ function modeOf(options: AnonymizeOptions): AnonymizationMode {
 }
 
 /** The options both subcommands share (nest-commander reads them from each class's decorators). */
-abstract class AnonymizeRunner extends CommandRunner {
+abstract class AnonymizeRunner extends GroundsCommand {
   constructor(protected readonly config: AppConfig) {
     super();
   }
 
   @Option({ flags: '--mode <mode>', description: 'standard (content keys) or full (content and reference keys)' })
   parseMode(value: string): string {
-    return value;
-  }
-
-  @Option({ flags: '--reason <code>', description: 'reason code: purpose-fulfilled, retention-policy, data-subject-request, controller-instruction, legal-obligation, other' })
-  parseReason(value: string): string {
-    return value;
-  }
-
-  @Option({ flags: '--reference <ticket>', description: 'a ticket or case id (^[A-Za-z0-9._:/-]{1,64}$)' })
-  parseReference(value: string): string {
-    return value;
-  }
-
-  @Option({ flags: '--actor <id>', description: 'who runs it, an opaque id (never an e-mail or a name); kept in the audit log and the certificate' })
-  parseActor(value: string): string {
     return value;
   }
 

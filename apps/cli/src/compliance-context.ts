@@ -5,6 +5,7 @@ import { CryptoShreddingModule, cryptoShreddingOptions } from '@app/crypto-shred
 import { EventStoreModule, SealedEventStoreModule } from '@app/event-store';
 import { ALL_CONTROLLERS, type AppConfig } from '@app/platform';
 import type { DynamicModule, Type } from '@nestjs/common';
+import { CommandRunner, Option } from 'nest-commander';
 
 /** What the compliance services need, in the api's order (the event log's restore check before the keyring). */
 export const complianceModules = (config: AppConfig): (Type | DynamicModule)[] => [
@@ -51,4 +52,25 @@ export function cliRequest(actor: string, route: string, body: unknown): Command
 /** A domain refusal as one line: its code, then its message (which names fields and codes, never values). */
 export function refusalLine(error: unknown): unknown {
   return error instanceof DomainError ? new Error(`${error.code}: ${error.message}`) : error;
+}
+
+/**
+ * A compliance command that acts on grounds: `--reason`, `--reference` and `--actor` (nest-commander
+ * reads options from the decorators of the class and its bases).
+ */
+export abstract class GroundsCommand extends CommandRunner {
+  @Option({ flags: '--reason <code>', description: `reason code: ${REASON_CODES.join(', ')}` })
+  parseReason(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--reference <ticket>', description: `a ticket or case id (${REFERENCE_PATTERN.source})` })
+  parseReference(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--actor <id>', description: 'who runs it, an opaque id (never an e-mail or a name); kept in the audit log' })
+  parseActor(value: string): string {
+    return value;
+  }
 }

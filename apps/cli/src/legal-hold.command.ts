@@ -3,7 +3,7 @@ import { AppConfig } from '@app/platform';
 import { Inject } from '@nestjs/common';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { withAppContext } from './app-context';
-import { type ActorOptions, actorOf, cliRequest, complianceModules, groundsOf, type GroundsOptions, refusalLine } from './compliance-context';
+import { type ActorOptions, actorOf, cliRequest, complianceModules, GroundsCommand, groundsOf, type GroundsOptions, refusalLine } from './compliance-context';
 
 function targetOf(kind: string, id: string): HoldTarget {
   if (kind === 'campaign') return { campaignId: id };
@@ -17,7 +17,7 @@ const inContext = <T>(config: AppConfig, work: (holds: LegalHolds) => Promise<T>
   });
 
 @SubCommand({ name: 'place', arguments: '<campaign|customer> <id>', description: 'place (or replace) a legal hold; prints the hold and the log position' })
-export class LegalHoldPlaceCommand extends CommandRunner {
+export class LegalHoldPlaceCommand extends GroundsCommand {
   constructor(@Inject(AppConfig) private readonly config: AppConfig) {
     super();
   }
@@ -29,21 +29,6 @@ export class LegalHoldPlaceCommand extends CommandRunner {
     const placed = await inContext(this.config, (holds) => holds.place(cliRequest(actor, `legal-hold place ${kind} ${id}`, grounds), target, grounds));
     const { reasonCode, reference, placedAt } = placed.legalHold;
     process.stdout.write(`legal hold placed on ${kind} ${id}: ${reasonCode}${reference ? ` ${reference}` : ''} since ${placedAt}, position ${placed.position}\n`);
-  }
-
-  @Option({ flags: '--reason <code>', description: 'reason code: purpose-fulfilled, retention-policy, data-subject-request, controller-instruction, legal-obligation, other' })
-  parseReason(value: string): string {
-    return value;
-  }
-
-  @Option({ flags: '--reference <ticket>', description: 'a ticket or case id (^[A-Za-z0-9._:/-]{1,64}$)' })
-  parseReference(value: string): string {
-    return value;
-  }
-
-  @Option({ flags: '--actor <id>', description: 'who runs it, an opaque id; kept in the audit log' })
-  parseActor(value: string): string {
-    return value;
   }
 }
 
