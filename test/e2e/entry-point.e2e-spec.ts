@@ -122,6 +122,19 @@ describe('the real entry point (npm start) on embedded PostgreSQL', () => {
     }
   }, 90_000);
 
+  it('the CLI reaches the running service\'s embedded database through DATA_DIR alone, whatever port this shell names', async () => {
+    const run = await boot();
+    try {
+      // No EMBEDDED_PG_PORT: the default port, which is not the one this service's PostgreSQL listens on.
+      const status = runToEnd([builtEntry('cli'), 'projections', 'status'], cleanEnv({ DATA_DIR: join(dataDir, 'data'), LOG_LEVEL: 'warn' }), 60_000);
+      expect({ code: status.code, stderr: status.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(status.stdout.split('\n')[0]).toMatch(/^projection\s+status/);
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+    }
+  }, 90_000);
+
   it('refuses a port in use with one line, before creating DATA_DIR or starting PostgreSQL', async () => {
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(0, resolve));

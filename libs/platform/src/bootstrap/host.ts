@@ -135,10 +135,12 @@ export interface ToolDatabase {
  */
 export async function toolDatabase(config: AppConfig): Promise<ToolDatabase> {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL, release: async () => undefined };
-  const running = existsSync(join(config.DATA_DIR, 'pg', 'postmaster.pid'));
-  if (running) {
+  const pidFile = join(config.DATA_DIR, 'pg', 'postmaster.pid');
+  if (existsSync(pidFile)) {
+    // The running server's own port (line 4 of postmaster.pid), whatever EMBEDDED_PG_PORT this shell has.
+    const port = Number((await readFile(pidFile, 'utf8')).split('\n')[3]) || config.EMBEDDED_PG_PORT;
     const password = (await readFile(join(config.DATA_DIR, 'pg-password'), 'utf8')).trim();
-    return { url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${config.EMBEDDED_PG_PORT}/${EMBEDDED_DATABASE}`, release: async () => undefined };
+    return { url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`, release: async () => undefined };
   }
   const embedded = await startEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT });
   return { url: await embedded.ensureDatabase(EMBEDDED_DATABASE), release: () => embedded.stop() };
