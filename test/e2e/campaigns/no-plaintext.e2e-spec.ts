@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DataSource } from 'typeorm';
 import { seedCampaign } from '../../support/campaign-fixtures';
+import { scanTables } from '../../support/table-scan';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
 // A distinct marker in every personal field the API takes; none may be stored or logged in plain text.
@@ -70,25 +70,7 @@ describe('no personal value is stored or logged in plain text', () => {
     expect(JSON.stringify(card.body)).toContain(M.smsBody);
     expect(card.body.personal.email).toBe(M.newEmail);
 
-    const dataSource = t.app.get(DataSource);
-    const tables: { schema: string; name: string }[] = await dataSource.query(
-      `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
-        WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`,
-    );
-    expect(tables.map((table) => `${table.schema}.${table.name}`)).toEqual(expect.arrayContaining(['es.events', 'crypto.data_keys', 'crypto.blind_index', 'app.customers', 'app.idempotency_records']));
-    const hits: string[] = [];
-    let rowsScanned = 0;
-    for (const table of tables) {
-      const rows: { row: string }[] = await dataSource.query(`SELECT t::text AS row FROM "${table.schema}"."${table.name}" t`);
-      rowsScanned += rows.length;
-      for (const { row } of rows) {
-        const text = row.toLowerCase();
-        for (const needle of needles) {
-          // bytea columns print as hex: look for the hex form too.
-          if (text.includes(needle.toLowerCase()) || text.includes(Buffer.from(needle).toString('hex'))) hits.push(`${table.schema}.${table.name}: ${needle}`);
-        }
-      }
-    }
+    const { hits, rowsScanned } = await scanTables(t, needles);
     expect(rowsScanned).toBeGreaterThan(20);
     expect(hits).toEqual([]);
 
